@@ -1,0 +1,215 @@
+package org.herald.app;
+
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.herald.channel.Channel;
+import org.herald.channel.ChannelRegistry;
+import org.herald.channel.inbox.InboxChannel;
+import org.herald.config.HeraldConfig;
+import org.herald.config.WebhookConfig;
+import org.herald.core.Durations;
+import org.herald.http.ApiServices;
+import org.herald.http.Auth;
+import org.herald.http.Handlers;
+import org.herald.http.HttpApi;
+import org.herald.http.auth.ApiKeys;
+import org.herald.http.auth.ClientTokens;
+import org.herald.pipeline.NotificationRequestParser;
+import org.herald.pipeline.NotificationService;
+import org.herald.pipeline.Templates;
+import org.herald.queue.Dispatcher;
+import org.herald.queue.QueueSettings;
+import org.herald.queue.Sweeper;
+import org.herald.store.ApiKeyStore;
+import org.herald.store.Database;
+import org.herald.store.DeliveryStore;
+import org.herald.store.InboxStore;
+import org.herald.store.NotificationStore;
+import org.herald.store.RecipientStore;
+import org.herald.store.WebhookEventStore;
+import org.herald.store.WebhookOutbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires every part of Herald from the configuration, starts them in order and stops them in reverse. */
+public final class HeraldServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+
+    private final HeraldConfig config;
+    private final Clock clock;
+    private final List<Channel> extraChannels;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private Database database;
+    private Dispatcher dispatcher;
+    private Sweeper sweeper;
+    private int port;
+    private String firstApiKey;
+
+    /**
+     * @param extraChannels channels besides the built-in ones (tests plug scripted channels in here; a channel with a
+     *                      built-in's name replaces it)
+     */
+    public HeraldServer(HeraldConfig config, Clock clock, List<Channel> extraChannels) {
+        this.config = config;
+        this.clock = clock;
+        this.extraChannels = List.copyOf(extraChannels);
+    }
+
+    public HeraldServer(HeraldConfig config) {
+        this(config, Clock.systemUTC(), List.of());
+    }
+
+    public HeraldServer start() {
+        long t0 = System.nanoTime();
+        FirstStart.dataDir(config);
+        String node = nodeId();
+        database = new Database(config.jdbcUrl(), config.db().user(), config.db().password(), config.db().poolSize());
+        started.add(database);
+        database.migrate();
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().commonTags("node", node);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+
+        WebhookOutbox outbox = new WebhookOutbox(config.webhooks().stream()
+                .map(w -> new WebhookOutbox.Target(w.url(), w.events())).toList(), clock);
+        NotificationStore notifications = new NotificationStore(database, outbox);
+        DeliveryStore deliveries = new DeliveryStore(database, outbox, clock);
+        RecipientStore recipients = new RecipientStore(database, clock);
+        InboxStore inbox = new InboxStore(database, clock);
+        ApiKeyStore apiKeyStore = new ApiKeyStore(database, clock);
+
+        Map<String, Channel> channelsByName = new LinkedHashMap<>();
+        channelsByName.put(InboxChannel.NAME, new InboxChannel(inbox));
+        for (Channel c : extraChannels) channelsByName.put(c.name(), c);
+        ChannelRegistry channels = new ChannelRegistry(List.copyOf(channelsByName.values()));
+
+        QueueSettings queue = QueueSettings.from(config.queue(), node);
+        dispatcher = new Dispatcher(deliveries, channels, queue, clock, metrics);
+        sweeper = new Sweeper(deliveries, queue, dispatcher::wake);
+
+        var acceptedCounter = metrics.counter("herald_notifications_accepted_total");
+        NotificationService service = new NotificationService(notifications, recipients, channels, Templates.none(),
+                config.notifications().defaultChannels(), clock, () -> {
+                    acceptedCounter.increment();
+                    dispatcher.wake();
+                });
+        var parser = new NotificationRequestParser(config.notifications().maxRecipients(),
+                config.notifications().maxContentBytes(), Durations.parse(config.notifications().defaultTtl()));
+
+        ClientTokens tokens = new ClientTokens(FirstStart.clientSecret(config), clock);
+        ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), apiKeyStore);
+        firstApiKey = FirstStart.firstApiKey(config, apiKeyStore);
+
+        ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+        started.add(blocking::shutdown);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        started.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        ApiServices api = new ApiServices(service, parser, notifications, deliveries, recipients, inbox, tokens,
+                Durations.parse(config.auth().maxTokenTtl()), Durations.parse(config.notifications().defaultTtl()),
+                dispatcher::wake, database::isReachable, metrics, config.auth().metricsPublic(), clock);
+        HttpApi http = new HttpApi(vertx, new Handlers(blocking), new Auth(apiKeys, tokens, blocking),
+                config.http().maxBodyBytes(), metrics, api.routes());
+
+        queueDepthGauges(metrics, deliveries);
+        dispatcher.start();
+        started.add(dispatcher);
+        sweeper.start();
+        started.add(sweeper);
+        if (!config.webhooks().isEmpty()) {
+            Map<String, String> secrets = new LinkedHashMap<>();
+            for (WebhookConfig w : config.webhooks()) secrets.put(w.url(), w.secret());
+            var sender = new org.herald.webhook.WebhookSender(new WebhookEventStore(database, clock), secrets,
+                    config.webhookDelivery().maxAttempts(), Durations.parse(config.webhookDelivery().timeout()),
+                    Durations.parse(config.webhookDelivery().backoffBase()), node, clock);
+            sender.start();
+            started.add(sender);
+        }
+        port = http.start(config.http().host(), config.http().port());
+        started.add(http);
+        log.info("Herald ready on port {} in {} ms (node {}, database {})", port, (System.nanoTime() - t0) / 1_000_000,
+                node, database.dialect().name().toLowerCase());
+        return this;
+    }
+
+    private void queueDepthGauges(PrometheusMeterRegistry metrics, DeliveryStore deliveries) {
+        MultiGauge depth = MultiGauge.builder("herald_deliveries").description("deliveries by status and channel").register(metrics);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                List<MultiGauge.Row<?>> rows = new ArrayList<>();
+                deliveries.countByStatusAndChannel().forEach((status, byChannel) -> byChannel.forEach((channel, n) ->
+                        rows.add(MultiGauge.Row.of(Tags.of("status", status, "channel", channel), n))));
+                depth.register(rows, true);
+            } catch (RuntimeException e) {
+                log.debug("queue depth gauge: {}", e.toString());
+            }
+        }, 0, 15, TimeUnit.SECONDS);
+        started.add(timer::shutdownNow);
+    }
+
+    private String nodeId() {
+        if (config.queue().nodeId() != null) return config.queue().nodeId();
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "herald";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The API key created on first start (shown once), or null. */
+    public String firstApiKey() {
+        return firstApiKey;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Sweeper sweeper() {
+        return sweeper;
+    }
+
+    /** Graceful stop: the listener first, then the dispatcher (lets in-flight attempts finish), then the database. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.warn("stopping {}: {}", started.get(i), e.toString());
+            }
+        }
+        started.clear();
+    }
+}

@@ -1,0 +1,24 @@
+package org.herald.channel;
+
+import org.herald.core.Outcome;
+import org.herald.store.ClaimedDelivery;
+
+/**
+ * A way to reach a recipient (browser, webpush, email, sms, inbox, external). The dispatcher calls
+ * {@link #deliver} on a virtual thread for each claimed delivery of this channel; it may block.
+ *
+ * <p>Guarantees asked of an implementation: {@code deliver} is idempotent per delivery id (delivery is at least
+ * once: after a crash the same delivery may be attempted again); it reports failures as {@link Outcome} values
+ * ({@code Retry}, {@code PermanentFailure}); any exception it throws is taken as a transient failure and retried.
+ */
+public interface Channel {
+    /** The channel's name as used in the API's {@code channels} lists. */
+    String name();
+
+    /** The contact key a recipient needs for this channel (e.g. {@code email}), or null when none is needed. */
+    default String requiredContact() {
+        return null;
+    }
+
+    Outcome deliver(ClaimedDelivery delivery) throws Exception;
+}

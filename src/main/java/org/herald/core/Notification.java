@@ -1,0 +1,20 @@
+package org.herald.core;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** What a billing system asked Herald to tell: one notification fans out into deliveries. */
+public record Notification(
+        String id,
+        String type,
+        String title,
+        String text,
+        Map<String, Object> data,
+        String template,
+        String lang,
+        int priority,
+        String provider,
+        Instant createdAt,
+        Instant sendAt,
+        Instant expiresAt) {
+}

@@ -1,0 +1,92 @@
+package org.herald.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP listener: one router with every route module mounted, JSON errors for anything that goes wrong. */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+    /** A group of routes that mounts itself on the router. */
+    @FunctionalInterface
+    public interface RouteModule {
+        void mount(Router router, Handlers handlers, Auth auth);
+    }
+
+    private final Vertx vertx;
+    private final Router router;
+    private HttpServer server;
+
+    public HttpApi(Vertx vertx, Handlers handlers, Auth auth, int maxBodyBytes, MeterRegistry metrics, List<RouteModule> modules) {
+        this.vertx = vertx;
+        this.router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            Timer.Sample sample = Timer.start(metrics);
+            ctx.addBodyEndHandler(v -> {
+                String route = ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath() : "other";
+                sample.stop(metrics.timer("herald_http_requests_seconds", "method", ctx.request().method().name(),
+                        "route", route, "status", String.valueOf(ctx.response().getStatusCode())));
+            });
+            ctx.next();
+        });
+        router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        for (RouteModule m : modules) m.mount(router, handlers, auth);
+        router.errorHandler(404, ctx -> JsonErrors.send(ctx.response(), 404, "not_found", "no such endpoint: " + ctx.request().path(), null));
+        router.errorHandler(405, ctx -> JsonErrors.send(ctx.response(), 405, "method_not_allowed",
+                ctx.request().method() + " is not allowed on " + ctx.request().path(), null));
+        router.route().failureHandler(ctx -> {
+            if (ctx.statusCode() == 413) {
+                JsonErrors.send(ctx.response(), 413, "body_too_large", "the request body is larger than " + maxBodyBytes + " bytes", null);
+            } else if (ctx.failure() != null) {
+                Handlers.fail(ctx, ctx.failure());
+            } else {
+                int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+                JsonErrors.send(ctx.response(), status, status == 401 ? "unauthorized" : status >= 500 ? "internal" : "bad_request",
+                        "request failed with status " + status, null);
+            }
+        });
+    }
+
+    /** Extra handlers (WebSocket upgrades, static pages) can be added before {@link #start}. */
+    public void configure(Consumer<Router> configurer) {
+        configurer.accept(router);
+    }
+
+    /** Starts listening; returns the bound port (useful with port 0). */
+    public int start(String host, int port) {
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+                .setCompressionSupported(false).setTcpNoDelay(true);
+        try {
+            server = vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the HTTP listener");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getCause().getMessage(), e.getCause());
+        }
+        log.info("HTTP listening on {}:{}", host, server.actualPort());
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        if (server == null) return;
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("closing the HTTP listener: {}", e.getCause().toString());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.herald.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.MapperFeature;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.herald.channel.Channel;
+import org.herald.channel.ChannelRegistry;
+import org.herald.core.Delivery;
+import org.herald.core.DeliveryStatus;
+import org.herald.core.Ids;
+import org.herald.core.InvalidRequestException;
+import org.herald.core.Json;
+import org.herald.core.Notification;
+import org.herald.core.RecipientId;
+import org.herald.store.DuplicateIdempotencyKeyException;
+import org.herald.store.NotificationStore;
+import org.herald.store.Recipient;
+import org.herald.store.RecipientStore;
+
+/**
+ * Accepts a notification: resolves recipients and subscriptions, renders, and stores the notification with one
+ * delivery per (recipient, channel) in a single transaction. Idempotent per key.
+ */
+public final class NotificationService {
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .build();
+
+    private final NotificationStore notifications;
+    private final RecipientStore recipients;
+    private final ChannelRegistry channels;
+    private final Templates templates;
+    private final List<String> defaultChannels;
+    private final Clock clock;
+    private final Runnable onAccepted;
+
+    public NotificationService(NotificationStore notifications, RecipientStore recipients, ChannelRegistry channels,
+                               Templates templates, List<String> defaultChannels, Clock clock, Runnable onAccepted) {
+        this.notifications = notifications;
+        this.recipients = recipients;
+        this.channels = channels;
+        this.templates = templates;
+        this.defaultChannels = List.copyOf(defaultChannels);
+        this.clock = clock;
+        this.onAccepted = onAccepted;
+    }
+
+    public AcceptedNotification accept(NotificationRequest req) {
+        String hash = req.idempotencyKey() == null ? null : hash(req);
+        if (req.idempotencyKey() != null) {
+            Optional<AcceptedNotification> earlier = earlierAnswer(req.idempotencyKey(), hash);
+            if (earlier.isPresent()) return earlier.get();
+        }
+        String title = req.title();
+        String text = req.text();
+        if (req.template() != null) {
+            Templates.Rendered r = templates.render(req);
+            title = r.title() != null ? r.title() : title;
+            text = r.text();
+        }
+        Instant now = clock.instant();
+        Instant due = req.sendAt() != null && req.sendAt().isAfter(now) ? req.sendAt() : now;
+        Instant expires = due.plus(req.ttl());
+        Notification n = new Notification(Ids.newId(clock), req.type(), title, text, req.data(), req.template(), req.lang(),
+                req.priority(), req.provider(), now, req.sendAt(), expires);
+        List<Delivery> deliveries = fanOut(req, n, due, expires);
+        String response = Json.write(answer(n, deliveries));
+        try {
+            notifications.insert(n, deliveries, req.idempotencyKey(), hash, response);
+        } catch (DuplicateIdempotencyKeyException e) {
+            return earlierAnswer(req.idempotencyKey(), hash).orElseThrow(() -> e);
+        }
+        onAccepted.run();
+        return new AcceptedNotification(n.id(), response, false);
+    }
+
+    private Optional<AcceptedNotification> earlierAnswer(String key, String hash) {
+        return notifications.findByIdempotencyKey(key).map(a -> {
+            if (!a.requestHash().equals(hash)) {
+                throw new IdempotencyConflictException(key, a.notificationId());
+            }
+            return new AcceptedNotification(a.notificationId(), a.response(), true);
+        });
+    }
+
+    private List<Delivery> fanOut(NotificationRequest req, Notification n, Instant due, Instant expires) {
+        Map<RecipientId, Recipient> known = recipients.findAll(req.to());
+        Map<RecipientId, Map<String, Map<String, Boolean>>> subs = recipients.subscriptionsOf(req.to());
+        List<Delivery> out = new ArrayList<>();
+        for (RecipientId to : req.to()) {
+            for (SubscriptionResolver.Decision d : SubscriptionResolver.decide(subs.getOrDefault(to, Map.of()), req.type(),
+                    req.channels(), defaultChannels)) {
+                String skip = d.subscribed() ? unavailable(d.channel(), known.get(to)) : "unsubscribed from " + req.type() + " on " + d.channel();
+                out.add(new Delivery(Ids.newId(clock), n.id(), to, d.channel(),
+                        skip == null ? DeliveryStatus.QUEUED : DeliveryStatus.SKIPPED, req.priority(), 0, skip, null,
+                        n.createdAt(), due, expires, null, null, null));
+            }
+        }
+        return out;
+    }
+
+    /** Why a channel cannot reach the recipient, or null when it can. */
+    private String unavailable(String channelName, Recipient recipient) {
+        Optional<Channel> channel = channels.get(channelName);
+        if (channel.isEmpty()) return "channel " + channelName + " is not enabled on this server";
+        String contact = channel.get().requiredContact();
+        if (contact == null) return null;
+        Object value = recipient == null ? null : recipient.contacts().get(contact);
+        return value == null || value.toString().isBlank() ? "recipient has no " + contact + " contact" : null;
+    }
+
+    private static Map<String, Object> answer(Notification n, List<Delivery> deliveries) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", n.id());
+        List<Map<String, Object>> ds = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", d.id());
+            m.put("to", d.recipient().toString());
+            m.put("channel", d.channel());
+            m.put("status", d.status().word());
+            if (d.lastError() != null) m.put("reason", d.lastError());
+            ds.add(m);
+        }
+        body.put("deliveries", ds);
+        return body;
+    }
+
+    private static String hash(NotificationRequest req) {
+        try {
+            byte[] canonical = CANONICAL.writeValueAsString(req).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown when an idempotency key is reused with a different body. */
+    public static final class IdempotencyConflictException extends InvalidRequestException {
+        public IdempotencyConflictException(String key, String notificationId) {
+            super("idempotency_conflict", "idempotency_key", "idempotency key '" + key
+                    + "' was already used with a different body (notification " + notificationId + ")");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.herald.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.herald.core.Delivery;
+import org.herald.core.DeliveryStatus;
+import org.herald.core.Json;
+import org.herald.core.Notification;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** Notifications and the deliveries they fan out into, written together in one transaction. */
+public final class NotificationStore {
+    /** What an earlier request with the same idempotency key stored. */
+    public record IdempotentAnswer(String notificationId, String requestHash, String response) {}
+
+    private final Database db;
+    private final WebhookOutbox outbox;
+
+    public NotificationStore(Database db, WebhookOutbox outbox) {
+        this.db = db;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Stores the notification and all its deliveries atomically.
+     *
+     * @throws DuplicateIdempotencyKeyException when the key is already taken (nothing is written)
+     */
+    public void insert(Notification n, List<Delivery> deliveries, String idempotencyKey, String requestHash, String response) {
+        try {
+            db.jdbi().useTransaction(h -> {
+                h.createUpdate("INSERT INTO notifications (id, idempotency_key, request_hash, response, type, title, body, data, "
+                                + "template, lang, priority, provider, created_at, send_at, expires_at) VALUES (:id, :key, :hash, :response, "
+                                + ":type, :title, :body, :data, :template, :lang, :priority, :provider, :created, :sendAt, :expires)")
+                        .bind("id", n.id()).bind("key", idempotencyKey).bind("hash", requestHash).bind("response", response)
+                        .bind("type", n.type()).bind("title", n.title()).bind("body", n.text())
+                        .bind("data", n.data() == null ? null : Json.write(n.data()))
+                        .bind("template", n.template()).bind("lang", n.lang()).bind("priority", n.priority())
+                        .bind("provider", n.provider()).bind("created", Times.millis(n.createdAt()))
+                        .bind("sendAt", Times.millis(n.sendAt())).bind("expires", Times.millis(n.expiresAt()))
+                        .execute();
+                insertDeliveries(h, deliveries);
+            });
+        } catch (RuntimeException e) {
+            if (idempotencyKey != null && SqlErrors.isUniqueViolation(e) && findByIdempotencyKey(idempotencyKey).isPresent()) {
+                throw new DuplicateIdempotencyKeyException(idempotencyKey);
+            }
+            throw e;
+        }
+    }
+
+    private void insertDeliveries(Handle h, List<Delivery> deliveries) {
+        PreparedBatch batch = h.prepareBatch("INSERT INTO deliveries (id, notification_id, recipient, channel, status, priority, due_at, "
+                + "expires_at, attempts, last_error, created_at, updated_at) VALUES (:id, :nid, :to, :channel, :status, :priority, :due, "
+                + ":expires, 0, :error, :created, :created)");
+        for (Delivery d : deliveries) {
+            batch.bind("id", d.id()).bind("nid", d.notificationId()).bind("to", d.recipient().toString())
+                    .bind("channel", d.channel()).bind("status", d.status().word()).bind("priority", d.priority())
+                    .bind("due", Times.millis(d.dueAt())).bind("expires", Times.millis(d.expiresAt()))
+                    .bind("error", d.lastError()).bind("created", Times.millis(d.createdAt()))
+                    .add();
+        }
+        batch.execute();
+        for (Delivery d : deliveries) {
+            if (d.status() == DeliveryStatus.SKIPPED) outbox.deliveryStatus(h, d, d.status(), d.lastError());
+        }
+    }
+
+    public Optional<IdempotentAnswer> findByIdempotencyKey(String key) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT id, request_hash, response FROM notifications WHERE idempotency_key = :key")
+                .bind("key", key)
+                .map((rs, ctx) -> new IdempotentAnswer(rs.getString("id"), rs.getString("request_hash"), rs.getString("response")))
+                .findOne());
+    }
+
+    public Optional<Notification> find(String id) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM notifications WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> NotificationRows.map(rs, ""))
+                .findOne());
+    }
+}
