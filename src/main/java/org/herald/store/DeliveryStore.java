@@ -98,7 +98,7 @@ public final class DeliveryStore {
         if (completions.isEmpty()) return List.of();
         long now = clock.millis();
         return db.jdbi().inTransaction(h -> {
-            PreparedBatch update = h.prepareBatch("UPDATE deliveries SET status = :status, due_at = :due, last_error = :error, "
+            PreparedBatch update = h.prepareBatch("UPDATE deliveries SET status = :status, due_at = :due, last_error = COALESCE(:error, last_error), "
                     + "gateway = COALESCE(:gateway, gateway), claimed_by = NULL, lease_until = NULL, updated_at = :now, "
                     + "sent_at = CASE WHEN :sent = 1 THEN COALESCE(sent_at, :now) ELSE sent_at END, "
                     + "delivered_at = CASE WHEN :delivered = 1 THEN :now ELSE delivered_at END "

@@ -1,0 +1,67 @@
+package org.herald.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.herald.core.Json;
+
+/** A small HTTP client for tests: JSON in, {@link ApiResponse} out, with an optional bearer credential. */
+public final class ApiClient {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+    private final String bearer;
+
+    public ApiClient(String base, String bearer) {
+        this.base = base;
+        this.bearer = bearer;
+    }
+
+    public ApiClient as(String credential) {
+        return new ApiClient(base, credential);
+    }
+
+    public ApiResponse get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    public ApiResponse delete(String path) {
+        return send("DELETE", path, null, null);
+    }
+
+    public ApiResponse post(String path, String json) {
+        return send("POST", path, json, null);
+    }
+
+    public ApiResponse post(String path, String json, String idempotencyKey) {
+        return send("POST", path, json, idempotencyKey);
+    }
+
+    public ApiResponse put(String path, String json) {
+        return send("PUT", path, json, null);
+    }
+
+    public ApiResponse send(String method, String path, String body, String idempotencyKey) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", "application/json");
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        if (idempotencyKey != null) b.header("Idempotency-Key", idempotencyKey);
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            if (ct.startsWith("application/json") && !r.body().isEmpty()) json = Json.MAPPER.readTree(r.body());
+            return new ApiResponse(r.statusCode(), json, r.body(), r.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
