@@ -29,7 +29,7 @@ public final class ConfigDocs {
 
     private static String defaultText(ConfigSchema.Key key) {
         Object d = key.defaultValue();
-        if (d == null) return "(empty)";
+        if (d == null || "".equals(d)) return "(empty)";
         if (d instanceof List<?> list) return list.isEmpty() ? "(empty)" : "`" + list.stream().map(String::valueOf).collect(Collectors.joining(",")) + "`";
         return "`" + d + "`";
     }
