@@ -25,11 +25,13 @@ public final class HttpApi implements AutoCloseable {
 
     private final Vertx vertx;
     private final Router router;
+    private final int maxBodyBytes;
     private HttpServer server;
 
     public HttpApi(Vertx vertx, Handlers handlers, Auth auth, int maxBodyBytes, MeterRegistry metrics, List<RouteModule> modules) {
         this.vertx = vertx;
         this.router = Router.router(vertx);
+        this.maxBodyBytes = maxBodyBytes;
         router.route().handler(ctx -> {
             Timer.Sample sample = Timer.start(metrics);
             ctx.addBodyEndHandler(v -> {
@@ -65,7 +67,9 @@ public final class HttpApi implements AutoCloseable {
     /** Starts listening; returns the bound port (useful with port 0). */
     public int start(String host, int port) {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-                .setCompressionSupported(false).setTcpNoDelay(true);
+                .setCompressionSupported(false).setTcpNoDelay(true)
+                // curl -d sends JSON as a form; let the form decoder take bodies as large as the body limit.
+                .setMaxFormAttributeSize(maxBodyBytes).setMaxFormBufferedBytes(maxBodyBytes);
         try {
             server = vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture().get();
         } catch (InterruptedException e) {

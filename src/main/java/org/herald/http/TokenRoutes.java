@@ -32,6 +32,11 @@ final class TokenRoutes {
 
     private Reply mint(RoutingContext ctx) {
         JsonNode body = Bodies.json(ctx);
+        if (!body.isObject()) throw ApiException.badRequest("bad_request", null, "the body must be a JSON object");
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!java.util.Set.of("recipient", "ttl", "topics").contains(f)) throw ApiException.badRequest("unknown_field", f, "unknown field '" + f + "'");
+        }
         JsonNode r = body.get("recipient");
         if (r == null || !r.isTextual()) throw ApiException.badRequest("missing_field", "recipient", "recipient is required: 'kind:id'");
         RecipientId recipient;

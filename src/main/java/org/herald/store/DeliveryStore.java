@@ -130,7 +130,11 @@ public final class DeliveryStore {
                 if (counts[i] == 0) continue;
                 applied.add(c.claimed().delivery().id());
                 if (c.status() != DeliveryStatus.QUEUED) {
-                    outbox.deliveryStatus(h, c.claimed().delivery(), c.status(), c.error());
+                    Delivery d = c.claimed().delivery();
+                    Delivery after = new Delivery(d.id(), d.notificationId(), d.recipient(), d.channel(), c.status(), d.priority(),
+                            d.attempts(), c.error() != null ? c.error() : d.lastError(), c.gateway() != null ? c.gateway() : d.gateway(),
+                            d.createdAt(), d.dueAt(), d.expiresAt(), d.sentAt(), d.deliveredAt(), d.readAt());
+                    outbox.deliveryStatus(h, after, c.status(), after.lastError());
                 }
             }
             attempts.execute();
@@ -198,7 +202,9 @@ public final class DeliveryStore {
                     .bind("now", now).bind("minExpiry", now + minTtl.toMillis()).bind("id", id).bind("old", d.status().word())
                     .execute();
             if (n == 0) return RetryResult.NOT_RETRYABLE;
-            outbox.deliveryStatus(h, d, DeliveryStatus.QUEUED, d.lastError());
+            Delivery requeued = new Delivery(d.id(), d.notificationId(), d.recipient(), d.channel(), DeliveryStatus.QUEUED, d.priority(),
+                    0, d.lastError(), d.gateway(), d.createdAt(), d.dueAt(), d.expiresAt(), d.sentAt(), d.deliveredAt(), d.readAt());
+            outbox.deliveryStatus(h, requeued, DeliveryStatus.QUEUED, d.lastError());
             return RetryResult.QUEUED;
         });
     }

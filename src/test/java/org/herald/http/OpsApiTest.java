@@ -74,6 +74,13 @@ class OpsApiTest {
     }
 
     @Test
+    void aLargeJsonBodySentAsAFormLikeCurlDashDIsReadAsJson() {
+        String body = "{\"to\":\"admin:1\",\"text\":\"" + "p".repeat(20_000) + "\"}";
+        ApiResponse r = api.send("POST", "/api/v1/notifications", body, null, "application/x-www-form-urlencoded");
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+    }
+
+    @Test
     void deliveryListFiltersAreValidated() {
         assertThat(api.get("/api/v1/deliveries?status=lost").json().get("field").asText()).isEqualTo("status");
         assertThat(api.get("/api/v1/deliveries?channel=fax").json().get("field").asText()).isEqualTo("channel");

@@ -46,9 +46,14 @@ public final class ApiClient {
     }
 
     public ApiResponse send(String method, String path, String body, String idempotencyKey) {
+        return send(method, path, body, idempotencyKey, "application/json");
+    }
+
+    /** Sends with the given Content-Type, as a tool like {@code curl -d} (form-encoded) would. */
+    public ApiResponse send(String method, String path, String body, String idempotencyKey, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) b.header("Content-Type", "application/json");
+        if (body != null) b.header("Content-Type", contentType);
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);
         if (idempotencyKey != null) b.header("Idempotency-Key", idempotencyKey);
         try {
