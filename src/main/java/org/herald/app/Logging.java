@@ -21,6 +21,7 @@ final class Logging {
             ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
             appender.setContext(ctx);
             appender.setName("JSON");
+            appender.setTarget("System.err");
             JsonEncoder encoder = new JsonEncoder();
             encoder.setContext(ctx);
             encoder.start();
