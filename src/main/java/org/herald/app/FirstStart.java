@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.herald.config.HeraldConfig;
-import org.herald.http.auth.ApiKeys;
+import org.herald.auth.ApiKeys;
 import org.herald.store.ApiKeyStore;
 
 /** State Herald makes for itself on first start: the data directory, the client-token secret, a first API key. */

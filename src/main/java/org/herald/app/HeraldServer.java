@@ -24,7 +24,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.herald.channel.Channel;
 import org.herald.channel.ChannelRegistry;
+import org.herald.channel.browser.BrowserChannel;
 import org.herald.channel.inbox.InboxChannel;
+import org.herald.http.PresenceRoutes;
+import org.herald.http.TopicRoutes;
+import org.herald.hub.Bus;
+import org.herald.hub.Frames;
+import org.herald.hub.Hub;
+import org.herald.hub.HubSettings;
+import org.herald.hub.LocalBus;
+import org.herald.hub.TopicSnapshots;
+import org.herald.hub.WebSocketEndpoint;
+import org.herald.store.BrowserStore;
 import org.herald.config.HeraldConfig;
 import org.herald.config.WebhookConfig;
 import org.herald.core.Durations;
@@ -32,8 +43,8 @@ import org.herald.http.ApiServices;
 import org.herald.http.Auth;
 import org.herald.http.Handlers;
 import org.herald.http.HttpApi;
-import org.herald.http.auth.ApiKeys;
-import org.herald.http.auth.ClientTokens;
+import org.herald.auth.ApiKeys;
+import org.herald.auth.ClientTokens;
 import org.herald.pipeline.NotificationRequestParser;
 import org.herald.pipeline.NotificationService;
 import org.herald.pipeline.Templates;
@@ -54,6 +65,8 @@ import org.slf4j.LoggerFactory;
 /** Wires every part of Herald from the configuration, starts them in order and stops them in reverse. */
 public final class HeraldServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+    /** Topic of online/offline events of recipients (first connection, last disconnection). */
+    public static final String PRESENCE_TOPIC = "presence";
 
     private final HeraldConfig config;
     private final Clock clock;
@@ -62,6 +75,8 @@ public final class HeraldServer implements AutoCloseable {
     private Database database;
     private Dispatcher dispatcher;
     private Sweeper sweeper;
+    private final TopicSnapshots snapshots = new TopicSnapshots();
+    private Hub hub;
     private int port;
     private String firstApiKey;
 
@@ -103,8 +118,16 @@ public final class HeraldServer implements AutoCloseable {
         InboxStore inbox = new InboxStore(database, clock);
         ApiKeyStore apiKeyStore = new ApiKeyStore(database, clock);
 
+        Hub hub = new Hub(config.hub().maxConnectionsPerRecipient(), config.hub().maxConnectionsPerIp());
+        this.hub = hub;
+        Bus bus = new LocalBus(hub);
+        hub.onPresenceChange((recipient, online) -> bus.toTopic(PRESENCE_TOPIC, Frames.event(PRESENCE_TOPIC,
+                Map.of("recipient", recipient.toString(), "online", online))));
+        metrics.gauge("herald_hub_connections", hub, Hub::size);
+
         Map<String, Channel> channelsByName = new LinkedHashMap<>();
         channelsByName.put(InboxChannel.NAME, new InboxChannel(inbox));
+        channelsByName.put(BrowserChannel.NAME, new BrowserChannel(hub, bus));
         for (Channel c : extraChannels) channelsByName.put(c.name(), c);
         ChannelRegistry channels = new ChannelRegistry(List.copyOf(channelsByName.values()));
 
@@ -132,8 +155,19 @@ public final class HeraldServer implements AutoCloseable {
         ApiServices api = new ApiServices(service, parser, notifications, deliveries, recipients, inbox, tokens,
                 Durations.parse(config.auth().maxTokenTtl()), Durations.parse(config.notifications().defaultTtl()),
                 dispatcher::wake, database::isReachable, metrics, config.auth().metricsPublic(), clock);
+        List<HttpApi.RouteModule> routes = new ArrayList<>(api.routes());
+        routes.add(new PresenceRoutes(hub)::mount);
+        routes.add(new TopicRoutes(bus)::mount);
         HttpApi http = new HttpApi(vertx, new Handlers(blocking), new Auth(apiKeys, tokens, blocking),
-                config.http().maxBodyBytes(), metrics, api.routes());
+                config.http().maxBodyBytes(), metrics, routes);
+        HubSettings hubSettings = HubSettings.from(config.hub());
+        WebSocketEndpoint ws = new WebSocketEndpoint(vertx, hub, tokens, new BrowserStore(database, outbox, clock), deliveries,
+                snapshots, hubSettings, blocking, clock);
+        http.configure(router -> router.get("/ws").handler(ws.handler()));
+        http.configureServer(o -> o.setPerMessageWebSocketCompressionSupported(config.hub().compression())
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setMaxWebSocketFrameSize(Math.max(65536, hubSettings.maxFrameBytes() * 4))
+                .setMaxWebSocketMessageSize(Math.max(65536, hubSettings.maxFrameBytes() * 4)));
 
         queueDepthGauges(metrics, deliveries);
         dispatcher.start();
@@ -151,6 +185,7 @@ public final class HeraldServer implements AutoCloseable {
         }
         port = http.start(config.http().host(), config.http().port());
         started.add(http);
+        started.add(ws);
         log.info("Herald ready on port {} in {} ms (node {}, database {})", port, (System.nanoTime() - t0) / 1_000_000,
                 node, database.dialect().name().toLowerCase());
         return this;
@@ -190,6 +225,15 @@ public final class HeraldServer implements AutoCloseable {
     /** The API key created on first start (shown once), or null. */
     public String firstApiKey() {
         return firstApiKey;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    /** Where other parts (the BLF panel) register the snapshot a client gets when it subscribes to their topic. */
+    public TopicSnapshots topicSnapshots() {
+        return snapshots;
     }
 
     public Dispatcher dispatcher() {

@@ -3,7 +3,7 @@ package org.herald.app;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.herald.config.HeraldConfig;
-import org.herald.http.auth.ApiKeys;
+import org.herald.auth.ApiKeys;
 import org.herald.store.ApiKeyStore;
 import org.herald.store.Database;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.herald.config.HeraldConfig;
 import org.herald.core.Durations;
 import org.herald.core.RecipientId;
-import org.herald.http.auth.ClientTokens;
+import org.herald.auth.ClientTokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -52,6 +52,15 @@ final class ConfigValidator {
         v.duration("notifications.default_ttl", n.defaultTtl());
         v.range("notifications.max_recipients", n.maxRecipients(), 1, 1_000_000);
         v.range("notifications.max_content_bytes", n.maxContentBytes(), 256, 16 * 1024 * 1024);
+        HubConfig hub = c.hub();
+        v.duration("hub.connect_timeout", hub.connectTimeout());
+        v.duration("hub.ping_interval", hub.pingInterval());
+        v.range("hub.outbound_buffer_bytes", hub.outboundBufferBytes(), 4096, 64 * 1024 * 1024);
+        v.range("hub.max_frame_bytes", hub.maxFrameBytes(), 256, 16 * 1024 * 1024);
+        v.range("hub.max_frames_per_second", hub.maxFramesPerSecond(), 1, 100_000);
+        v.range("hub.max_connections_per_recipient", hub.maxConnectionsPerRecipient(), 1, 100_000);
+        v.range("hub.max_connections_per_ip", hub.maxConnectionsPerIp(), 1, 10_000_000);
+        v.range("hub.replay_limit", hub.replayLimit(), 1, 1_000_000);
         for (int i = 0; i < c.webhooks().size(); i++) {
             WebhookConfig w = c.webhooks().get(i);
             String key = "webhooks[" + i + "]";

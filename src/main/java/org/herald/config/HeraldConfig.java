@@ -14,6 +14,7 @@ public record HeraldConfig(
         AuthConfig auth,
         QueueConfig queue,
         NotificationsConfig notifications,
+        HubConfig hub,
         @Doc("Receivers of delivery.status and incoming.message events (a list; as an environment variable, a JSON list).")
         List<WebhookConfig> webhooks,
         WebhookDeliveryConfig webhookDelivery,
@@ -28,6 +29,7 @@ public record HeraldConfig(
         auth = Objects.requireNonNullElseGet(auth, () -> new AuthConfig(null, null, null, null));
         queue = Objects.requireNonNullElseGet(queue, () -> new QueueConfig(null, null, null, null, null, null, null, null, null, null, null));
         notifications = Objects.requireNonNullElseGet(notifications, () -> new NotificationsConfig(null, null, null, null));
+        hub = Objects.requireNonNullElseGet(hub, () -> new HubConfig(null, null, null, null, null, null, null, null, null));
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
         webhookDelivery = Objects.requireNonNullElseGet(webhookDelivery, () -> new WebhookDeliveryConfig(null, null, null));
         log = Objects.requireNonNullElseGet(log, () -> new LogConfig(null, null));

@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.herald.http.auth.ClientTokens;
+import org.herald.auth.ClientTokens;
 import org.herald.pipeline.NotificationRequestParser;
 import org.herald.pipeline.NotificationService;
 import org.herald.store.DeliveryStore;

@@ -3,9 +3,9 @@ package org.herald.http;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ExecutorService;
-import org.herald.http.auth.ApiKeys;
-import org.herald.http.auth.ClientTokens;
-import org.herald.http.auth.ClientTokens.ClientPrincipal;
+import org.herald.auth.ApiKeys;
+import org.herald.auth.ClientTokens;
+import org.herald.auth.ClientTokens.ClientPrincipal;
 
 /** Route guards: a server API key ({@code Authorization: Bearer <key>}) or a client token (same header). */
 public final class Auth {

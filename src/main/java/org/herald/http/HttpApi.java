@@ -27,6 +27,7 @@ public final class HttpApi implements AutoCloseable {
     private final Router router;
     private final int maxBodyBytes;
     private HttpServer server;
+    private Consumer<HttpServerOptions> serverCustomizer = o -> { };
 
     public HttpApi(Vertx vertx, Handlers handlers, Auth auth, int maxBodyBytes, MeterRegistry metrics, List<RouteModule> modules) {
         this.vertx = vertx;
@@ -64,12 +65,18 @@ public final class HttpApi implements AutoCloseable {
         configurer.accept(router);
     }
 
+    /** Adjusts the listener's options (WebSocket limits, compression) before {@link #start}. */
+    public void configureServer(Consumer<HttpServerOptions> customizer) {
+        this.serverCustomizer = this.serverCustomizer.andThen(customizer);
+    }
+
     /** Starts listening; returns the bound port (useful with port 0). */
     public int start(String host, int port) {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setCompressionSupported(false).setTcpNoDelay(true)
                 // curl -d sends JSON as a form; let the form decoder take bodies as large as the body limit.
                 .setMaxFormAttributeSize(maxBodyBytes).setMaxFormBufferedBytes(maxBodyBytes);
+        serverCustomizer.accept(options);
         try {
             server = vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture().get();
         } catch (InterruptedException e) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.herald.core.Durations;
 import org.herald.core.RecipientId;
-import org.herald.http.auth.ClientTokens;
+import org.herald.auth.ClientTokens;
 
 /** POST /api/v1/tokens: the billing system asks Herald to mint a client token. */
 final class TokenRoutes {

@@ -107,7 +107,7 @@ public final class NotificationService {
                 String skip = d.subscribed() ? unavailable(d.channel(), known.get(to)) : "unsubscribed from " + req.type() + " on " + d.channel();
                 out.add(new Delivery(Ids.newId(clock), n.id(), to, d.channel(),
                         skip == null ? DeliveryStatus.QUEUED : DeliveryStatus.SKIPPED, req.priority(), 0, skip, null,
-                        n.createdAt(), due, expires, null, null, null));
+                        n.createdAt(), due, expires, null, null, null, null));
             }
         }
         return out;

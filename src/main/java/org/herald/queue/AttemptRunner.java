@@ -49,6 +49,7 @@ final class AttemptRunner {
         return switch (outcome) {
             case Outcome.Sent s -> completion(c, DeliveryStatus.SENT, null, null, s.gateway(), "sent", started);
             case Outcome.Delivered s -> completion(c, DeliveryStatus.DELIVERED, null, null, s.gateway(), "delivered", started);
+            case Outcome.Waiting w -> completion(c, DeliveryStatus.QUEUED, d.expiresAt(), w.reason(), null, "waiting", started);
             case Outcome.PermanentFailure f -> {
                 log.warn("delivery {} to {} over {} failed permanently: {}", d.id(), d.recipient(), d.channel(), f.error());
                 yield completion(c, DeliveryStatus.FAILED, null, f.error(), null, "failed", started);

@@ -8,9 +8,14 @@ import org.herald.core.RecipientId;
 
 final class DeliveryRows {
     static final String COLUMNS = "d.id, d.notification_id, d.recipient, d.channel, d.status, d.priority, d.attempts, d.last_error, "
-            + "d.gateway, d.created_at, d.due_at, d.expires_at, d.sent_at, d.delivered_at, d.read_at";
+            + "d.gateway, d.created_at, d.due_at, d.expires_at, d.sent_at, d.delivered_at, d.read_at, d.seq";
 
     private DeliveryRows() {}
+
+    private static Long seq(ResultSet rs) throws SQLException {
+        long v = rs.getLong("seq");
+        return rs.wasNull() ? null : v;
+    }
 
     static Delivery map(ResultSet rs) throws SQLException {
         return new Delivery(
@@ -28,6 +33,7 @@ final class DeliveryRows {
                 Times.instant(rs, "expires_at"),
                 Times.instant(rs, "sent_at"),
                 Times.instant(rs, "delivered_at"),
-                Times.instant(rs, "read_at"));
+                Times.instant(rs, "read_at"),
+                seq(rs));
     }
 }

@@ -131,9 +131,8 @@ public final class DeliveryStore {
                 applied.add(c.claimed().delivery().id());
                 if (c.status() != DeliveryStatus.QUEUED) {
                     Delivery d = c.claimed().delivery();
-                    Delivery after = new Delivery(d.id(), d.notificationId(), d.recipient(), d.channel(), c.status(), d.priority(),
-                            d.attempts(), c.error() != null ? c.error() : d.lastError(), c.gateway() != null ? c.gateway() : d.gateway(),
-                            d.createdAt(), d.dueAt(), d.expiresAt(), d.sentAt(), d.deliveredAt(), d.readAt());
+                    Delivery after = d.with(c.status(), d.attempts(), c.error() != null ? c.error() : d.lastError(),
+                            c.gateway() != null ? c.gateway() : d.gateway());
                     outbox.deliveryStatus(h, after, c.status(), after.lastError());
                 }
             }
@@ -202,8 +201,7 @@ public final class DeliveryStore {
                     .bind("now", now).bind("minExpiry", now + minTtl.toMillis()).bind("id", id).bind("old", d.status().word())
                     .execute();
             if (n == 0) return RetryResult.NOT_RETRYABLE;
-            Delivery requeued = new Delivery(d.id(), d.notificationId(), d.recipient(), d.channel(), DeliveryStatus.QUEUED, d.priority(),
-                    0, d.lastError(), d.gateway(), d.createdAt(), d.dueAt(), d.expiresAt(), d.sentAt(), d.deliveredAt(), d.readAt());
+            Delivery requeued = d.with(DeliveryStatus.QUEUED, 0, d.lastError(), d.gateway());
             outbox.deliveryStatus(h, requeued, DeliveryStatus.QUEUED, d.lastError());
             return RetryResult.QUEUED;
         });

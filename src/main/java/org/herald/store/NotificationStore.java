@@ -50,11 +50,16 @@ public final class NotificationStore {
         }
     }
 
+    /** The browser channel's deliveries carry the recipient's next sequence number. */
+    public static final String SEQUENCED_CHANNEL = "browser";
+
     private void insertDeliveries(Handle h, List<Delivery> deliveries) {
         PreparedBatch batch = h.prepareBatch("INSERT INTO deliveries (id, notification_id, recipient, channel, status, priority, due_at, "
-                + "expires_at, attempts, last_error, created_at, updated_at) VALUES (:id, :nid, :to, :channel, :status, :priority, :due, "
-                + ":expires, 0, :error, :created, :created)");
+                + "expires_at, attempts, last_error, created_at, updated_at, seq) VALUES (:id, :nid, :to, :channel, :status, :priority, :due, "
+                + ":expires, 0, :error, :created, :created, :seq)");
         for (Delivery d : deliveries) {
+            Long seq = SEQUENCED_CHANNEL.equals(d.channel()) && d.status() == DeliveryStatus.QUEUED ? Sequences.next(h, d.recipient()) : null;
+            batch.bind("seq", seq);
             batch.bind("id", d.id()).bind("nid", d.notificationId()).bind("to", d.recipient().toString())
                     .bind("channel", d.channel()).bind("status", d.status().word()).bind("priority", d.priority())
                     .bind("due", Times.millis(d.dueAt())).bind("expires", Times.millis(d.expiresAt()))

@@ -1,4 +1,4 @@
-package org.herald.http.auth;
+package org.herald.auth;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;

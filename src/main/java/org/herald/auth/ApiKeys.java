@@ -1,4 +1,4 @@
-package org.herald.http.auth;
+package org.herald.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,39 @@
+package org.herald.channel.browser;
+
+import org.herald.channel.Channel;
+import org.herald.core.Outcome;
+import org.herald.hub.Bus;
+import org.herald.hub.Frames;
+import org.herald.hub.Presence;
+import org.herald.store.ClaimedDelivery;
+
+/**
+ * Live delivery into open browsers over WebSocket. An online recipient gets the notification on every open tab
+ * ({@code sent}; {@code delivered} when a tab acks). An offline one: the delivery waits within its time to live and
+ * is replayed when the recipient connects.
+ */
+public final class BrowserChannel implements Channel {
+    public static final String NAME = "browser";
+
+    private final Presence presence;
+    private final Bus bus;
+
+    public BrowserChannel(Presence presence, Bus bus) {
+        this.presence = presence;
+        this.bus = bus;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Outcome deliver(ClaimedDelivery c) {
+        var d = c.delivery();
+        if (d.seq() == null) return Outcome.permanent("browser delivery without a sequence number");
+        if (!presence.isOnline(d.recipient())) return Outcome.waiting("recipient offline; waiting for a connection");
+        bus.toRecipient(d.recipient(), Frames.notification(d.seq(), d.id(), c.notification()), d.id());
+        return Outcome.sent(NAME);
+    }
+}

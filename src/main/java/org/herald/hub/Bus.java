@@ -1,0 +1,16 @@
+package org.herald.hub;
+
+import org.herald.core.RecipientId;
+
+/**
+ * How a message reaches the sessions that should see it, wherever they are connected. Delivery through the bus is
+ * at most once: a session that misses a notification gets it by replay (from the database) when it reconnects.
+ * {@link LocalBus} reaches the sessions of this process; a cluster bus (Redis) those of every node.
+ */
+public interface Bus {
+    /** A notification frame for every session of the recipient. */
+    void toRecipient(RecipientId recipient, String frame, String deliveryId);
+
+    /** An event frame for every session subscribed to the topic. */
+    void toTopic(String topic, String frame);
+}

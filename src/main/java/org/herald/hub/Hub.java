@@ -1,0 +1,139 @@
+package org.herald.hub;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.herald.core.RecipientId;
+
+/** The registry of this process's sessions: by recipient, by topic, by client address. */
+public final class Hub implements Presence {
+    private final Map<RecipientId, Set<Session>> byRecipient = new ConcurrentHashMap<>();
+    private final Map<String, Set<Session>> byTopic = new ConcurrentHashMap<>();
+    private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
+    private final List<BiConsumer<RecipientId, Boolean>> presenceListeners = new CopyOnWriteArrayList<>();
+    private final int maxPerRecipient;
+    private final int maxPerAddress;
+
+    public Hub(int maxPerRecipient, int maxPerAddress) {
+        this.maxPerRecipient = maxPerRecipient;
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    /** Called with (recipient, true) on its first connection and (recipient, false) when its last one closes. */
+    public void onPresenceChange(BiConsumer<RecipientId, Boolean> listener) {
+        presenceListeners.add(listener);
+    }
+
+    /** Adds a session; false (nothing added) when its recipient or its address is at the connection limit. */
+    public boolean register(Session s) {
+        boolean[] addressOk = {true};
+        byAddress.compute(s.remoteAddress(), (k, n) -> {
+            int current = n == null ? 0 : n;
+            if (current >= maxPerAddress) {
+                addressOk[0] = false;
+                return n;
+            }
+            return current + 1;
+        });
+        if (!addressOk[0]) return false;
+        boolean[] added = {false};
+        boolean[] first = {false};
+        byRecipient.compute(s.recipient(), (k, set) -> {
+            if (set == null) set = ConcurrentHashMap.newKeySet();
+            if (set.size() < maxPerRecipient) {
+                first[0] = set.isEmpty();
+                added[0] = set.add(s);
+            }
+            return set;
+        });
+        if (!added[0]) {
+            releaseAddress(s.remoteAddress());
+            return false;
+        }
+        if (first[0]) presenceListeners.forEach(l -> l.accept(s.recipient(), true));
+        return true;
+    }
+
+    public void unregister(Session s) {
+        boolean[] removed = {false};
+        boolean[] last = {false};
+        byRecipient.computeIfPresent(s.recipient(), (k, set) -> {
+            removed[0] = set.remove(s);
+            last[0] = removed[0] && set.isEmpty();
+            return set.isEmpty() ? null : set;
+        });
+        for (String topic : s.topics()) leave(s, topic);
+        if (removed[0]) {
+            releaseAddress(s.remoteAddress());
+            if (last[0]) presenceListeners.forEach(l -> l.accept(s.recipient(), false));
+        }
+    }
+
+    private void releaseAddress(String address) {
+        byAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    public void join(Session s, String topic) {
+        byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(s);
+        s.topics().add(topic);
+    }
+
+    public void leave(Session s, String topic) {
+        byTopic.computeIfPresent(topic, (t, set) -> {
+            set.remove(s);
+            return set.isEmpty() ? null : set;
+        });
+        s.topics().remove(topic);
+    }
+
+    /** Writes a notification frame to every local session of the recipient; returns how many there were. */
+    public int deliverLocal(RecipientId recipient, String frame, String deliveryId) {
+        Set<Session> sessions = byRecipient.get(recipient);
+        if (sessions == null) return 0;
+        for (Session s : sessions) s.deliver(frame, deliveryId);
+        return sessions.size();
+    }
+
+    public int publishLocal(String topic, String frame) {
+        Set<Session> sessions = byTopic.get(topic);
+        if (sessions == null) return 0;
+        for (Session s : sessions) s.write(frame);
+        return sessions.size();
+    }
+
+    @Override
+    public int connections(RecipientId recipient) {
+        Set<Session> sessions = byRecipient.get(recipient);
+        return sessions == null ? 0 : sessions.size();
+    }
+
+    @Override
+    public List<RecipientId> online(String kind) {
+        List<RecipientId> out = new ArrayList<>();
+        for (RecipientId r : byRecipient.keySet()) if (kind == null || r.kind().equals(kind)) out.add(r);
+        out.sort((a, b) -> a.toString().compareTo(b.toString()));
+        return out;
+    }
+
+    public int size() {
+        int n = 0;
+        for (Set<Session> s : byRecipient.values()) n += s.size();
+        return n;
+    }
+
+    public Collection<Session> sessions() {
+        List<Session> all = new ArrayList<>();
+        byRecipient.values().forEach(all::addAll);
+        return all;
+    }
+
+    /** Closes every session (server shutdown): clients reconnect elsewhere or later. */
+    public void closeAll(CloseReason reason) {
+        for (Session s : sessions()) s.close(reason, reason.description());
+    }
+}

@@ -1,0 +1,34 @@
+package org.herald.hub;
+
+import io.vertx.core.http.ServerWebSocket;
+
+/** A session's transport over a Vert.x WebSocket, with a bounded outbound buffer. */
+final class WebSocketTransport implements Transport {
+    private final ServerWebSocket ws;
+    private final String address;
+
+    WebSocketTransport(ServerWebSocket ws, String address, int outboundBufferBytes) {
+        this.ws = ws;
+        this.address = address;
+        ws.setWriteQueueMaxSize(outboundBufferBytes);
+    }
+
+    @Override
+    public boolean write(String frame) {
+        if (ws.writeQueueFull()) return false;
+        ws.writeTextMessage(frame);
+        return true;
+    }
+
+    @Override
+    public void close(CloseReason reason, String message) {
+        if (ws.isClosed()) return;
+        if (reason != CloseReason.CLIENT_CLOSED) ws.writeTextMessage(Frames.error(reason.word(), message));
+        ws.close((short) reason.code(), reason.word());
+    }
+
+    @Override
+    public String remoteAddress() {
+        return address;
+    }
+}
