@@ -166,6 +166,7 @@ public final class HeraldServer implements AutoCloseable {
         http.configure(router -> router.get("/ws").handler(ws.handler()));
         http.configureServer(o -> o.setPerMessageWebSocketCompressionSupported(config.hub().compression())
                 .setPerFrameWebSocketCompressionSupported(false)
+                .setWebSocketClosingTimeout(2)
                 .setMaxWebSocketFrameSize(Math.max(65536, hubSettings.maxFrameBytes() * 4))
                 .setMaxWebSocketMessageSize(Math.max(65536, hubSettings.maxFrameBytes() * 4)));
 

@@ -111,6 +111,7 @@ final class ClientConnection {
         }
         connecting = true;
         Session s = new Session(Ids.newId(deps.clock()), principal.recipient(), Set.copyOf(principal.topics()), transport);
+        s.onClose(() -> deps.hub().unregister(s));
         if (!deps.hub().register(s)) {
             close(CloseReason.TOO_MANY_CONNECTIONS, CloseReason.TOO_MANY_CONNECTIONS.description());
             return;

@@ -21,6 +21,7 @@ public final class Session {
     private final Set<String> allowedTopics;
     private List<Held> held = new ArrayList<>();
     private volatile boolean closed;
+    private volatile Runnable onClose = () -> { };
 
     public Session(String id, RecipientId recipient, Set<String> allowedTopics, Transport transport) {
         this.id = id;
@@ -49,30 +50,46 @@ public final class Session {
         return transport.remoteAddress();
     }
 
+    /** Live notifications held back while a replay is written; past this the client is too slow. */
+    static final int MAX_HELD = 10_000;
+
     /** A notification for this recipient (the same frame goes to all its sessions). */
     public void deliver(String frame, String deliveryId) {
+        boolean overflow = false;
         synchronized (this) {
             if (held != null) {
                 held.add(new Held(frame, deliveryId));
-                return;
+                overflow = held.size() > MAX_HELD;
+                if (!overflow) return;
             }
         }
-        write(frame);
+        if (overflow) close(CloseReason.TOO_SLOW, CloseReason.TOO_SLOW.description());
+        else write(frame);
     }
 
-    /** Writes the connected frame and the backlog, then what was published meanwhile and not already in it. */
+    /**
+     * Writes the connected frame and the backlog at the client's pace, then what was published meanwhile and is
+     * not already in the backlog.
+     */
     public void finishReplay(String connectedFrame, List<String> backlogFrames, Set<String> backlogDeliveryIds) {
         write(connectedFrame);
-        for (String f : backlogFrames) write(f);
-        List<Held> pending;
-        synchronized (this) {
-            pending = held;
-            held = null;
-        }
-        Set<String> seen = new HashSet<>(backlogDeliveryIds);
-        for (Held h : pending) {
-            if (seen.add(h.deliveryId())) write(h.frame());
-        }
+        transport.writePaced(backlogFrames, () -> {
+            Set<String> seen = new HashSet<>(backlogDeliveryIds);
+            while (true) {
+                List<Held> pending;
+                synchronized (this) {
+                    pending = held;
+                    if (pending.isEmpty()) {
+                        held = null;
+                        return;
+                    }
+                    held = new ArrayList<>();
+                }
+                for (Held h : pending) {
+                    if (seen.add(h.deliveryId())) write(h.frame());
+                }
+            }
+        });
     }
 
     /** Any other frame (topic events, answers). */
@@ -81,9 +98,17 @@ public final class Session {
         if (!transport.write(frame)) close(CloseReason.TOO_SLOW, CloseReason.TOO_SLOW.description());
     }
 
+    /** Runs once when the session closes (the hub forgets it at once, not when the TCP close completes). */
+    public void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
     public void close(CloseReason reason, String message) {
-        if (closed) return;
-        closed = true;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        onClose.run();
         transport.close(reason, message);
     }
 

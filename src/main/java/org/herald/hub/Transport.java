@@ -8,6 +8,12 @@ public interface Transport {
      */
     boolean write(String frame);
 
+    /**
+     * Writes many frames at the client's pace: whenever the outbound buffer is full, waits until it drains, then goes
+     * on. Runs {@code then} when all are written (not when the connection closes first).
+     */
+    void writePaced(java.util.List<String> frames, Runnable then);
+
     /** Sends an error frame naming the reason, then closes with its code. */
     void close(CloseReason reason, String message);
 

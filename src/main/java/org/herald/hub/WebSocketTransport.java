@@ -21,6 +21,28 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
+    public void writePaced(java.util.List<String> frames, Runnable then) {
+        writeFrom(frames, 0, then);
+    }
+
+    private void writeFrom(java.util.List<String> frames, int index, Runnable then) {
+        int i = index;
+        while (i < frames.size()) {
+            if (ws.isClosed()) return;
+            if (ws.writeQueueFull()) {
+                int resumeAt = i;
+                ws.drainHandler(v -> {
+                    ws.drainHandler(null);
+                    writeFrom(frames, resumeAt, then);
+                });
+                return;
+            }
+            ws.writeTextMessage(frames.get(i++));
+        }
+        then.run();
+    }
+
+    @Override
     public void close(CloseReason reason, String message) {
         if (ws.isClosed()) return;
         if (reason != CloseReason.CLIENT_CLOSED) ws.writeTextMessage(Frames.error(reason.word(), message));
