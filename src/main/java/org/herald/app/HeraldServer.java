@@ -27,6 +27,7 @@ import org.herald.channel.ChannelRegistry;
 import org.herald.channel.browser.BrowserChannel;
 import org.herald.channel.inbox.InboxChannel;
 import org.herald.http.PresenceRoutes;
+import org.herald.http.StaticRoutes;
 import org.herald.http.TopicRoutes;
 import org.herald.hub.Bus;
 import org.herald.hub.Frames;
@@ -158,6 +159,7 @@ public final class HeraldServer implements AutoCloseable {
         List<HttpApi.RouteModule> routes = new ArrayList<>(api.routes());
         routes.add(new PresenceRoutes(hub)::mount);
         routes.add(new TopicRoutes(bus)::mount);
+        routes.add(new StaticRoutes()::mount);
         HttpApi http = new HttpApi(vertx, new Handlers(blocking), new Auth(apiKeys, tokens, blocking),
                 config.http().maxBodyBytes(), metrics, routes);
         HubSettings hubSettings = HubSettings.from(config.hub());
