@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.herald.core.Json;
-import org.herald.http.auth.ClientTokens;
+import org.herald.auth.ClientTokens;
 import org.herald.testing.TestHerald;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -56,7 +56,7 @@ final class StoreFixture implements AutoCloseable {
         List<Delivery> ds = new ArrayList<>();
         for (String r : recipients) {
             ds.add(new Delivery(Ids.newId(clock), n.id(), RecipientId.parse(r), channel, DeliveryStatus.QUEUED, priority, 0, null,
-                    null, now, due, due.plus(ttl), null, null, null));
+                    null, now, due, due.plus(ttl), null, null, null, null));
         }
         notifications.insert(n, ds, idempotencyKey, idempotencyKey == null ? null : "hash", "{}");
         return ds;
