@@ -57,6 +57,7 @@ class OpsApiTest {
                 {"put", "/api/v1/recipients/{rid}/subscriptions"}, {"get", "/api/v1/recipients/{rid}/subscriptions"},
                 {"post", "/api/v1/tokens"}, {"get", "/api/v1/inbox"}, {"post", "/api/v1/inbox/{id}/read"},
                 {"post", "/api/v1/inbox/read-all"}, {"delete", "/api/v1/inbox/{id}"},
+                {"get", "/api/v1/presence/{rid}"}, {"get", "/api/v1/presence"}, {"post", "/api/v1/topics/{topic}/events"}, {"get", "/ws"},
                 {"get", "/health/live"}, {"get", "/health/ready"}, {"get", "/metrics"}, {"get", "/api/v1/openapi.json"}}) {
             assertThat(paths.has(route[1])).as("path %s documented", route[1]).isTrue();
             assertThat(paths.get(route[1]).has(route[0])).as("%s %s documented", route[0], route[1]).isTrue();
