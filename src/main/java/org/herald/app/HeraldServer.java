@@ -165,7 +165,8 @@ public final class HeraldServer implements AutoCloseable {
         HubSettings hubSettings = HubSettings.from(config.hub());
         WebSocketEndpoint ws = new WebSocketEndpoint(vertx, hub, tokens, new BrowserStore(database, outbox, clock), deliveries,
                 snapshots, hubSettings, blocking, clock);
-        http.configure(router -> router.get("/ws").handler(ws.handler()));
+        http.configure(router -> router.get(WebSocketEndpoint.PATH).handler(ws.plainHttp()));
+        http.webSockets(ws.handshake(), ws.sockets());
         http.configureServer(o -> o.setPerMessageWebSocketCompressionSupported(config.hub().compression())
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setWebSocketClosingTimeout(2)

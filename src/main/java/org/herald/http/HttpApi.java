@@ -28,6 +28,8 @@ public final class HttpApi implements AutoCloseable {
     private final int maxBodyBytes;
     private HttpServer server;
     private Consumer<HttpServerOptions> serverCustomizer = o -> { };
+    private io.vertx.core.Handler<io.vertx.core.http.ServerWebSocketHandshake> webSocketHandshake;
+    private io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket> webSocketHandler;
 
     public HttpApi(Vertx vertx, Handlers handlers, Auth auth, int maxBodyBytes, MeterRegistry metrics, List<RouteModule> modules) {
         this.vertx = vertx;
@@ -70,6 +72,13 @@ public final class HttpApi implements AutoCloseable {
         this.serverCustomizer = this.serverCustomizer.andThen(customizer);
     }
 
+    /** WebSocket upgrades bypass the router: they go to these handlers (handshake decides, then the socket). */
+    public void webSockets(io.vertx.core.Handler<io.vertx.core.http.ServerWebSocketHandshake> handshake,
+                           io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket> sockets) {
+        this.webSocketHandshake = handshake;
+        this.webSocketHandler = sockets;
+    }
+
     /** Starts listening; returns the bound port (useful with port 0). */
     public int start(String host, int port) {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
@@ -78,7 +87,9 @@ public final class HttpApi implements AutoCloseable {
                 .setMaxFormAttributeSize(maxBodyBytes).setMaxFormBufferedBytes(maxBodyBytes);
         serverCustomizer.accept(options);
         try {
-            server = vertx.createHttpServer(options).requestHandler(router).listen().toCompletionStage().toCompletableFuture().get();
+            HttpServer created = vertx.createHttpServer(options).requestHandler(router);
+            if (webSocketHandler != null) created.webSocketHandshakeHandler(webSocketHandshake).webSocketHandler(webSocketHandler);
+            server = created.listen().toCompletionStage().toCompletableFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the HTTP listener");

@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.IdentityHashMap;
+import java.util.concurrent.Executor;
+import io.netty.buffer.ByteBuf;
 import org.herald.core.RecipientId;
 
 /** The registry of this process's sessions: by recipient, by topic, by client address. */
@@ -99,11 +102,31 @@ public final class Hub implements Presence {
         return sessions.size();
     }
 
+    /**
+     * Writes an event frame to every local subscriber of the topic: encoded once, then one task per event loop that
+     * writes the shared bytes to all of that loop's subscribers (flushes coalesce per connection).
+     */
     public int publishLocal(String topic, String frame) {
         Set<Session> sessions = byTopic.get(topic);
-        if (sessions == null) return 0;
-        for (Session s : sessions) s.write(frame);
-        return sessions.size();
+        if (sessions == null || sessions.isEmpty()) return 0;
+        Map<Executor, List<Session>> byLoop = new IdentityHashMap<>();
+        for (Session s : sessions) byLoop.computeIfAbsent(s.transport().executor(), e -> new ArrayList<>()).add(s);
+        ByteBuf encoded = EncodedFrame.text(frame);
+        int n = 0;
+        for (Map.Entry<Executor, List<Session>> loop : byLoop.entrySet()) {
+            List<Session> group = loop.getValue();
+            n += group.size();
+            ByteBuf shared = encoded.retainedDuplicate();
+            loop.getKey().execute(() -> {
+                try {
+                    for (Session s : group) s.writeOnLoop(shared.retainedDuplicate());
+                } finally {
+                    shared.release();
+                }
+            });
+        }
+        encoded.release();
+        return n;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.herald.hub;
 
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,8 +11,12 @@ import org.herald.core.RecipientId;
 /**
  * One client connection of a recipient. Until its replay is written, live notifications are held back (so the
  * client sees the backlog first, and nothing published meanwhile is lost); then they flow straight to the transport.
+ * Writes may come from any thread; they are carried out on the connection's event loop.
  */
 public final class Session {
+    /** Live notifications held back while a replay is written; past this the client is too slow. */
+    static final int MAX_HELD = 10_000;
+
     private record Held(String frame, String deliveryId) {}
 
     private final String id;
@@ -50,8 +55,9 @@ public final class Session {
         return transport.remoteAddress();
     }
 
-    /** Live notifications held back while a replay is written; past this the client is too slow. */
-    static final int MAX_HELD = 10_000;
+    Transport transport() {
+        return transport;
+    }
 
     /** A notification for this recipient (the same frame goes to all its sessions). */
     public void deliver(String frame, String deliveryId) {
@@ -72,8 +78,10 @@ public final class Session {
      * not already in the backlog.
      */
     public void finishReplay(String connectedFrame, List<String> backlogFrames, Set<String> backlogDeliveryIds) {
-        write(connectedFrame);
-        transport.writePaced(backlogFrames, () -> {
+        List<String> frames = new ArrayList<>(backlogFrames.size() + 1);
+        frames.add(connectedFrame);
+        frames.addAll(backlogFrames);
+        transport.writePaced(frames, () -> {
             Set<String> seen = new HashSet<>(backlogDeliveryIds);
             while (true) {
                 List<Held> pending;
@@ -92,10 +100,29 @@ public final class Session {
         });
     }
 
-    /** Any other frame (topic events, answers). */
+    /** Any other frame (answers, errors); encoded for this connection alone. */
     public void write(String frame) {
-        if (closed) return;
-        if (!transport.write(frame)) close(CloseReason.TOO_SLOW, CloseReason.TOO_SLOW.description());
+        writeShared(EncodedFrame.text(frame));
+    }
+
+    /** An encoded frame; takes over one reference to it. */
+    public void writeShared(ByteBuf frame) {
+        if (closed) {
+            frame.release();
+        } else if (transport.inExecutor()) {
+            writeOnLoop(frame);
+        } else {
+            transport.executor().execute(() -> writeOnLoop(frame));
+        }
+    }
+
+    /** On the connection's event loop: write, or close as too slow when the client is too far behind. */
+    void writeOnLoop(ByteBuf frame) {
+        if (closed) {
+            frame.release();
+            return;
+        }
+        if (!transport.writeFrame(frame)) close(CloseReason.TOO_SLOW, CloseReason.TOO_SLOW.description());
     }
 
     /** Runs once when the session closes (the hub forgets it at once, not when the TCP close completes). */

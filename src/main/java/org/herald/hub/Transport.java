@@ -1,18 +1,30 @@
 package org.herald.hub;
 
-/** How a session writes to its client (centrifuge's transport): write, and close with a reason. */
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * How a session writes to its client (centrifuge's transport). Frame writes happen on {@link #executor()} (the
+ * connection's event loop); flushes are coalesced, so frames published back to back leave in one system call.
+ */
 public interface Transport {
-    /**
-     * Queues one text frame. Returns false, writing nothing, when the client already has more than its bound of
-     * unread bytes waiting.
-     */
-    boolean write(String frame);
+    /** The thread that owns the connection; {@link #writeFrame} must be called on it. */
+    Executor executor();
+
+    boolean inExecutor();
 
     /**
-     * Writes many frames at the client's pace: whenever the outbound buffer is full, waits until it drains, then goes
-     * on. Runs {@code then} when all are written (not when the connection closes first).
+     * Queues one encoded frame, taking over one reference to it. Returns false (and releases it) when the client
+     * already has more than its bound of unread bytes waiting.
      */
-    void writePaced(java.util.List<String> frames, Runnable then);
+    boolean writeFrame(ByteBuf frame);
+
+    /**
+     * Writes many frames at the client's pace: whenever the outbound buffer is full, waits until it drains, then
+     * goes on. Runs {@code then} on the executor when all are written (not when the connection closes first).
+     */
+    void writePaced(List<String> frames, Runnable then);
 
     /** Sends an error frame naming the reason, then closes with its code. */
     void close(CloseReason reason, String message);

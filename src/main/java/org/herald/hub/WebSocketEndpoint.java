@@ -2,6 +2,9 @@ package org.herald.hub;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Set;
@@ -31,23 +34,39 @@ public final class WebSocketEndpoint implements AutoCloseable {
         });
     }
 
-    public Handler<RoutingContext> handler() {
-        return ctx -> {
-            var request = ctx.request();
-            String token = request.getParam("token");
-            Long since = parseSince(request.getParam("since"));
-            String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-            request.toWebSocket().onSuccess(ws -> {
-                ClientConnection c = new ClientConnection(ws, address, vertx, deps);
-                deps.connections().add(c);
-                c.start(token, since);
-            }).onFailure(e -> {
-                if (!ctx.response().ended()) {
-                    ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-                            .end("{\"error\":\"bad_request\",\"message\":\"/ws expects a WebSocket upgrade\"}");
-                }
-            });
+    /** The path this endpoint serves. */
+    public static final String PATH = "/ws";
+
+    /** Accepts the upgrade on {@link #PATH}; refuses other paths with 404 (nothing else speaks WebSocket yet). */
+    public Handler<ServerWebSocketHandshake> handshake() {
+        return hs -> {
+            if (PATH.equals(hs.path())) hs.accept();
+            else hs.reject(404);
         };
+    }
+
+    /** Takes an accepted WebSocket. */
+    public Handler<ServerWebSocket> sockets() {
+        return ws -> {
+            QueryStringDecoder query = new QueryStringDecoder(ws.uri());
+            String token = first(query, "token");
+            Long since = parseSince(first(query, "since"));
+            String address = ws.remoteAddress() == null ? "unknown" : ws.remoteAddress().hostAddress();
+            ClientConnection c = new ClientConnection(ws, address, vertx, deps);
+            deps.connections().add(c);
+            c.start(token, since);
+        };
+    }
+
+    /** Plain HTTP (no upgrade) to {@link #PATH}: a JSON error. */
+    public Handler<RoutingContext> plainHttp() {
+        return ctx -> ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                .end("{\"error\":\"bad_request\",\"message\":\"/ws expects a WebSocket upgrade\"}");
+    }
+
+    private static String first(QueryStringDecoder q, String name) {
+        var values = q.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
     private static Long parseSince(String s) {

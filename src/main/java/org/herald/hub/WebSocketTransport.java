@@ -1,43 +1,80 @@
 package org.herald.hub;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import java.util.List;
+import java.util.concurrent.Executor;
 
-/** A session's transport over a Vert.x WebSocket, with a bounded outbound buffer. */
+/**
+ * A session's transport over a Vert.x WebSocket. Frames go straight to the Netty channel as pre-encoded bytes (the
+ * WebSocket encoder passes plain buffers through), with one flush per event-loop turn however many were written.
+ * The outbound buffer is bounded by the channel's write-buffer high-water mark.
+ */
 final class WebSocketTransport implements Transport {
     private final ServerWebSocket ws;
+    private final ChannelHandlerContext ctx;
     private final String address;
+    private final Runnable flush;
+    private boolean flushScheduled;
 
     WebSocketTransport(ServerWebSocket ws, String address, int outboundBufferBytes) {
         this.ws = ws;
         this.address = address;
-        ws.setWriteQueueMaxSize(outboundBufferBytes);
+        this.ctx = ((WebSocketInternal) ws).channelHandlerContext();
+        ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(outboundBufferBytes / 2, outboundBufferBytes));
+        this.flush = () -> {
+            flushScheduled = false;
+            ctx.flush();
+        };
     }
 
     @Override
-    public boolean write(String frame) {
-        if (ws.writeQueueFull()) return false;
-        ws.writeTextMessage(frame);
+    public Executor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public boolean inExecutor() {
+        return ctx.executor().inEventLoop();
+    }
+
+    @Override
+    public boolean writeFrame(ByteBuf frame) {
+        if (!ctx.channel().isActive() || !ctx.channel().isWritable()) {
+            frame.release();
+            return !ctx.channel().isActive(); // a closed channel is not "too slow"; its close is under way
+        }
+        ctx.write(frame, ctx.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(flush);
+        }
         return true;
     }
 
     @Override
-    public void writePaced(java.util.List<String> frames, Runnable then) {
-        writeFrom(frames, 0, then);
+    public void writePaced(List<String> frames, Runnable then) {
+        if (inExecutor()) writeFrom(frames, 0, then);
+        else executor().execute(() -> writeFrom(frames, 0, then));
     }
 
-    private void writeFrom(java.util.List<String> frames, int index, Runnable then) {
+    private void writeFrom(List<String> frames, int index, Runnable then) {
         int i = index;
         while (i < frames.size()) {
-            if (ws.isClosed()) return;
-            if (ws.writeQueueFull()) {
+            if (!ctx.channel().isActive()) return;
+            if (!ctx.channel().isWritable()) {
+                // An empty write completes once everything queued before it has gone to the socket: go on then.
                 int resumeAt = i;
-                ws.drainHandler(v -> {
-                    ws.drainHandler(null);
-                    writeFrom(frames, resumeAt, then);
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                    if (f.isSuccess()) writeFrom(frames, resumeAt, then);
                 });
                 return;
             }
-            ws.writeTextMessage(frames.get(i++));
+            writeFrame(EncodedFrame.text(frames.get(i++)));
         }
         then.run();
     }
