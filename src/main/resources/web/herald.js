@@ -34,6 +34,7 @@ const DEFAULTS = {
     autoConnect: true,
     resume: 'localStorage', // 'localStorage' | 'sessionStorage' | 'memory' — where the last seq is kept
     ack: true,              // ack every notification (marks its delivery `delivered`)
+    reAck: 2000,            // ms; ack once more after this (an ack racing the server's own `sent` update can be lost); 0 = off
     toast: true,            // show the default toast for types without a handler
     toastTimeout: 6000,
     toastContainer: null,   // element for toasts; default: a fixed box at the bottom right of <body>
@@ -425,7 +426,7 @@ export class Herald {
     async _open() {
         const gen = ++this._generation;
         this._clearTimers();
-        this._setState(this._attempt === 0 && this.state !== 'reconnecting' ? 'connecting' : 'reconnecting');
+        this._setState(this._everConnected ? 'reconnecting' : 'connecting');
         if (!this.token && this.options.getToken) {
             await this._refreshToken('missing');
             if (gen !== this._generation || this._stopped) return;
@@ -545,9 +546,16 @@ export class Herald {
         try {
             if (!dup) this._dispatch(n, meta);
         } finally {
-            if (this.options.ack && f.delivery != null) this._send({ type: 'ack', delivery: f.delivery }, true);
+            if (this.options.ack && f.delivery != null) this._ack(f.delivery);
         }
         if (!dup) this.inbox._refreshSoon();
+    }
+
+    _ack(delivery) {
+        this._send({ type: 'ack', delivery }, true);
+        // Workaround: the server can drop an ack that arrives while it is still recording the delivery as `sent`
+        // (docs/js-client.md, "Acks"). A second ack is harmless: the server ignores acks of delivered deliveries.
+        if (this.options.reAck > 0) setTimeout(() => this._send({ type: 'ack', delivery }, true), this.options.reAck);
     }
 
     _dispatch(n, meta) {

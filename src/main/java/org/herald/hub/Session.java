@@ -81,23 +81,21 @@ public final class Session {
         List<String> frames = new ArrayList<>(backlogFrames.size() + 1);
         frames.add(connectedFrame);
         frames.addAll(backlogFrames);
-        transport.writePaced(frames, () -> {
-            Set<String> seen = new HashSet<>(backlogDeliveryIds);
-            while (true) {
-                List<Held> pending;
-                synchronized (this) {
-                    pending = held;
-                    if (pending.isEmpty()) {
-                        held = null;
-                        return;
-                    }
-                    held = new ArrayList<>();
-                }
-                for (Held h : pending) {
-                    if (seen.add(h.deliveryId())) write(h.frame());
-                }
+        transport.writePaced(frames, () -> drainHeld(new HashSet<>(backlogDeliveryIds)));
+    }
+
+    /** Writes, at the client's pace too, what was published during the replay; then lets live frames through. */
+    private void drainHeld(Set<String> seen) {
+        List<String> frames = new ArrayList<>();
+        synchronized (this) {
+            for (Held h : held) if (seen.add(h.deliveryId())) frames.add(h.frame());
+            held.clear();
+            if (frames.isEmpty()) {
+                held = null;
+                return;
             }
-        });
+        }
+        transport.writePaced(frames, () -> drainHeld(seen));
     }
 
     /** Any other frame (answers, errors); encoded for this connection alone. */
