@@ -9,6 +9,11 @@
  */
 
 const VERSION = '1.0.0';
+const MAX_TOASTS = 5;
+/** Sequence numbers received above the watermark that the client keeps track of before it gives up on a gap. */
+const MAX_ABOVE = 500;
+/** Delivery ids kept in storage so that a new page does not show again what an earlier page showed. */
+const STORED_SEEN = 200;
 
 /** Names `on()` treats as client events; every other name is a notification type. */
 const EVENT_NAMES = new Set(['connected', 'disconnected', 'reconnecting', 'stopped', 'state', 'error',
@@ -19,7 +24,7 @@ const isEventName = (name) => EVENT_NAMES.has(name) || name.startsWith('event:')
 export const CloseCodes = Object.freeze({
     NORMAL: 1000, SHUTDOWN: 1001, ABNORMAL: 1006,
     CONNECT_TIMEOUT: 4000, TOO_SLOW: 4001, NO_PONG: 4002, TOKEN_EXPIRED: 4003,
-    RATE_LIMITED: 4008, TOO_MANY_CONNECTIONS: 4009, UNAUTHORIZED: 4500,
+    RATE_LIMITED: 4008, TOO_MANY_CONNECTIONS: 4009, UNAUTHORIZED: 4500, EXPIRED_TOKEN: 4501,
 });
 
 /** Client-side close code for "the client gave up on a silent connection" (private range). */
@@ -34,7 +39,7 @@ const DEFAULTS = {
     autoConnect: true,
     resume: 'localStorage', // 'localStorage' | 'sessionStorage' | 'memory' — where the last seq is kept
     ack: true,              // ack every notification (marks its delivery `delivered`)
-    reAck: 2000,            // ms; ack once more after this (an ack racing the server's own `sent` update can be lost); 0 = off
+    reAck: 0,               // ms; when > 0, ack once more after this long (belt and braces; the server records every ack)
     toast: true,            // show the default toast for types without a handler
     toastTimeout: 6000,
     toastContainer: null,   // element for toasts; default: a fixed box at the bottom right of <body>
@@ -191,12 +196,27 @@ function showToast(herald, n, meta = {}) {
     };
     const arm = () => {
         const ms = meta.timeout ?? herald.options.toastTimeout;
-        if (ms > 0) timer = setTimeout(close, ms);
+        if (!(ms > 0)) return;
+        if (document.visibilityState === 'hidden') {
+            // Start counting when the user can see it.
+            const onVisible = () => {
+                if (document.visibilityState !== 'visible') return;
+                document.removeEventListener('visibilitychange', onVisible);
+                timer = setTimeout(close, ms);
+            };
+            document.addEventListener('visibilitychange', onVisible);
+            return;
+        }
+        clearTimeout(timer);
+        timer = setTimeout(close, ms);
     };
     x.addEventListener('click', close);
     el.addEventListener('mouseenter', () => clearTimeout(timer));
     el.addEventListener('mouseleave', arm);
-    toastBox(herald).appendChild(el);
+    const box = toastBox(herald);
+    box.appendChild(el);
+    const shown = box.querySelectorAll('.herald-toast');
+    for (let i = 0; i < shown.length - MAX_TOASTS; i++) shown[i].remove(); // oldest first
     requestAnimationFrame(() => { el.style.opacity = '1'; el.style.transform = 'none'; });
     arm();
     return { element: el, close };
@@ -215,8 +235,9 @@ export class Herald {
         this.token = this.options.token || null;
         this.recipient = null;
         this.state = 'idle';          // idle | connecting | connected | reconnecting | stopped
-        this.lastSeq = null;
+        this.lastSeq = null;          // the resume watermark: every notification up to it was received
         this.unread = null;
+        this._above = new Set();       // seqs received above the watermark (out of order)
 
         this._listeners = new Map();   // event name -> Set<fn>
         this._handlers = new Map();    // lower-cased type -> Set<fn>  (this instance only)
@@ -345,6 +366,10 @@ export class Herald {
 
     /** Opens the connection (again, after close()). */
     connect() {
+        if (!this._stopped && this.state !== 'idle') {
+            if (this.state === 'reconnecting' && !this._ws) this._reconnectNow(); // waiting: try now
+            return this;
+        }
         this._stopped = false;
         if (typeof addEventListener === 'function') {
             addEventListener('online', this._onOnline);
@@ -380,6 +405,7 @@ export class Herald {
             this.connect();
         } else if (before !== after) {
             this.lastSeq = null;
+            this._above.clear();
             this._seen.clear();
             this._pendingAcks = [];
             this._reconnectNow(CLIENT_RECONNECT, 'new recipient');
@@ -446,7 +472,7 @@ export class Herald {
             return;
         }
         this._ws = ws;
-        const conn = { ws, token: this.token, since: this.lastSeq, connectedAt: 0, connectedSeq: null, lastError: null };
+        const conn = { ws, token: this.token, since: this.lastSeq, connectedAt: 0, connectedSeq: null, replayMax: null, lastError: null };
         this._conn = conn;
         this._bucket = { tokens: Math.max(1, this.options.framesPerSecond), at: performance.now() };
         ws.onopen = () => {
@@ -481,6 +507,11 @@ export class Herald {
                 return this._emit('subscribed:' + f.topic, f.snapshot, f);
             }
             case 'unsubscribed': return undefined;
+            case 'replayed': {
+                // The server marks the end of the replay; everything up to f.seq that could be sent was sent.
+                if (this._conn === conn) this._replayDone(conn, f.seq);
+                return this._emit('replayed', { count: f.count, seq: f.seq });
+            }
             case 'pong': {
                 const p = this._pings.shift();
                 if (p) { clearTimeout(p.timer); p.resolve(); }
@@ -490,7 +521,7 @@ export class Herald {
                 conn.lastError = f;
                 if (f.code === 'forbidden') {
                     for (const topic of this._subs.keys()) {
-                        if (String(f.message).includes("'" + topic + "'")) {
+                        if (f.topic === topic) {
                             this._topics.delete(topic);
                             this._settleSub(topic, (p) => p.reject(new HeraldError(0, f.code, f.message)));
                         }
@@ -512,6 +543,7 @@ export class Herald {
             // also brings whatever is still waiting for this recipient.
             this._log('since', since, 'is ahead of the server seq', f.seq, '- resetting');
             this.lastSeq = null;
+            this._above.clear();
             this._saveSeq(true);
             this._reconnectNow(CLIENT_RECONNECT, 'resume position reset');
             return;
@@ -520,11 +552,6 @@ export class Herald {
         this._everConnected = true;
         this._setState('connected');
         this._emit('connected', { recipient: f.recipient, seq: f.seq, recovered: f.recovered !== false, since, reconnected: wasReconnect });
-        if (since == null) {
-            // Without `since` the server writes the backlog right after `connected`, so by the time the answer to
-            // this ping arrives the client has seen everything up to the seq announced in `connected`.
-            this.ping().then(() => { if (this._conn === conn) this._noteSeq(f.seq); }, () => {});
-        }
         for (const topic of this._topics) this._send({ type: 'subscribe', topic });
         const acks = this._pendingAcks;
         this._pendingAcks = [];
@@ -537,11 +564,12 @@ export class Herald {
     _onNotification(f, conn) {
         const n = f.notification || {};
         const meta = { seq: f.seq, delivery: f.delivery, herald: this, replayed: f.seq != null && conn.connectedSeq != null && f.seq <= conn.connectedSeq };
-        if (typeof f.seq === 'number') this._noteSeq(f.seq);
+        if (typeof f.seq === 'number') this._received(f.seq, conn);
         const dup = f.delivery != null && this._seen.has(f.delivery);
         if (f.delivery != null && !dup) {
             this._seen.add(f.delivery);
             if (this._seen.size > this.options.dedupe) this._seen.delete(this._seen.values().next().value);
+            this._saveSeenSoon();
         }
         try {
             if (!dup) this._dispatch(n, meta);
@@ -678,7 +706,10 @@ export class Herald {
     _send(frame, isAck) {
         const ws = this._ws;
         if (!ws || ws.readyState !== 1 || this.state !== 'connected') {
-            if (isAck) this._pendingAcks.push(frame.delivery);
+            if (isAck) {
+                this._pendingAcks.push(frame.delivery);
+                if (this._pendingAcks.length > this.options.dedupe) this._pendingAcks.shift();
+            }
             return;
         }
         this._outbox.push(frame);
@@ -736,24 +767,78 @@ export class Herald {
 
     // ----- internals: resume position --------------------------------------------------------------------------
 
-    _seqKey() {
+    //
+    // Sequence numbers are given when a notification is accepted, and notifications can arrive out of order (an
+    // urgent one overtakes, a scheduled or retried one comes later). The client resumes from a watermark: the highest
+    // seq up to which it received every notification. Seqs received above it wait in `_above` until the gap closes.
+    // A replay carries everything after `since` that can still be sent, so when it ends the watermark moves to the
+    // highest seq it carried (without `since`: to the seq announced in `connected`). Duplicates the server sends
+    // because of this are dropped by delivery id.
+
+    _seqKey(what = 'seq') {
         const sub = this._claims().sub;
-        return sub ? 'herald:' + this.baseUrl + ':' + sub + ':seq' : null;
+        return sub ? 'herald:' + this.baseUrl + ':' + sub + ':' + what : null;
     }
 
+    /**
+     * A new page starts from the stored position (the furthest any tab of this browser got) and the delivery ids
+     * earlier pages showed. A running client keeps its own position: it must not skip what it missed just because
+     * another tab saw it.
+     */
     _loadSeq() {
+        if (this.lastSeq != null) return;
         const store = storageOf(this.options.resume);
         const key = this._seqKey();
         if (!store || !key) return;
         const v = Number(store.getItem(key));
-        if (Number.isFinite(v) && v > 0 && (this.lastSeq == null || v > this.lastSeq)) this.lastSeq = v;
+        if (Number.isFinite(v) && v > 0) this.lastSeq = v;
+        try {
+            const seen = JSON.parse(store.getItem(this._seqKey('seen')) || '[]');
+            if (Array.isArray(seen)) seen.forEach((id) => this._seen.add(String(id)));
+        } catch (e) { /* ignore a damaged entry */ }
     }
 
-    _noteSeq(seq) {
-        if (this.lastSeq == null || seq > this.lastSeq) {
-            this.lastSeq = seq;
-            this._saveSeq();
+    _received(seq, conn) {
+        if (conn.connectedSeq != null && seq <= conn.connectedSeq) conn.replayMax = Math.max(conn.replayMax ?? 0, seq);
+        if (this.lastSeq != null && seq <= this.lastSeq) return;
+        this._above.add(seq);
+        if (this.lastSeq != null) this._advance();
+    }
+
+    _replayDone(conn, through) {
+        const target = conn.since == null ? conn.connectedSeq : Math.max(conn.replayMax ?? 0, through ?? 0);
+        if (target != null && (this.lastSeq == null || target > this.lastSeq)) this.lastSeq = target;
+        this._advance();
+    }
+
+    _advance() {
+        if (this.lastSeq == null) return;
+        const before = this.lastSeq;
+        for (const s of this._above) if (s <= this.lastSeq) this._above.delete(s);
+        while (this._above.delete(this.lastSeq + 1)) this.lastSeq++;
+        if (this._above.size > MAX_ABOVE) {
+            // A gap that does not close (a notification cancelled or expired before it was sent): give up on it.
+            this.lastSeq = Math.min(...this._above);
+            this._advance();
+            return;
         }
+        if (this.lastSeq !== before) this._saveSeq();
+    }
+
+    _saveSeenSoon() {
+        if (this._timers.seen || !storageOf(this.options.resume)) return;
+        this._timers.seen = setTimeout(() => {
+            this._timers.seen = null;
+            const store = storageOf(this.options.resume);
+            const key = this._seqKey('seen');
+            if (!store || !key) return;
+            try {
+                let stored = [];
+                try { stored = JSON.parse(store.getItem(key) || '[]'); } catch (e) { /* replaced below */ }
+                const merged = [...new Set([...(Array.isArray(stored) ? stored : []), ...this._seen])];
+                store.setItem(key, JSON.stringify(merged.slice(-STORED_SEEN)));
+            } catch (e) { /* quota */ }
+        }, 500);
     }
 
     _saveSeq(remove) {
@@ -761,7 +846,7 @@ export class Herald {
         const key = this._seqKey();
         if (!store || !key) return;
         try {
-            if (remove) { store.removeItem(key); return; }
+            if (remove) { store.removeItem(key); store.removeItem(this._seqKey('seen')); return; }
             const stored = Number(store.getItem(key)) || 0;
             if (this.lastSeq > stored) store.setItem(key, String(this.lastSeq)); // other tabs may be further
         } catch (e) { /* quota */ }

@@ -20,8 +20,20 @@ public final class ClientTokens {
 
     /** Why a token was refused; the message is safe to show to the client. */
     public static final class InvalidTokenException extends Exception {
+        private final boolean expired;
+
         public InvalidTokenException(String message) {
+            this(message, false);
+        }
+
+        public InvalidTokenException(String message, boolean expired) {
             super(message);
+            this.expired = expired;
+        }
+
+        /** The token was genuine but its exp had passed. */
+        public boolean expired() {
+            return expired;
         }
     }
 
@@ -49,7 +61,7 @@ public final class ClientTokens {
         try {
             jwt = verifier.verify(token);
         } catch (TokenExpiredException e) {
-            throw new InvalidTokenException("client token expired");
+            throw new InvalidTokenException("client token expired", true);
         } catch (JWTVerificationException e) {
             throw new InvalidTokenException("invalid client token: " + e.getMessage());
         }

@@ -30,6 +30,8 @@ final class ClientConnection {
     private final WebSocketEndpoint.Deps deps;
     private final WebSocketTransport transport;
     private final RateLimiter limiter;
+    /** Acks have their own, larger allowance: a client acks every notification of a replay at once. */
+    private final RateLimiter ackLimiter;
     private Session session;
     private boolean connecting;
     private long connectTimer = -1;
@@ -43,6 +45,8 @@ final class ClientConnection {
         this.deps = deps;
         this.transport = new WebSocketTransport(ws, address, deps.settings().outboundBufferBytes());
         this.limiter = new RateLimiter(deps.settings().maxFramesPerSecond(), deps.settings().maxFramesPerSecond() * 2.0, System.nanoTime());
+        int ackRate = Math.max(200, deps.settings().maxFramesPerSecond() * 10);
+        this.ackLimiter = new RateLimiter(ackRate, Math.max(ackRate * 2.0, deps.settings().replayLimit() + 100.0), System.nanoTime());
     }
 
     void start(String queryToken, Long querySince) {
@@ -64,7 +68,8 @@ final class ClientConnection {
 
     private void onText(String text) {
         lastHeard = System.nanoTime();
-        if (!limiter.tryAcquire(lastHeard)) {
+        boolean isAck = text.startsWith("{\"type\":\"ack\"");
+        if (!(isAck ? ackLimiter : limiter).tryAcquire(lastHeard)) {
             close(CloseReason.RATE_LIMITED, "more than " + deps.settings().maxFramesPerSecond() + " frames per second");
             return;
         }
@@ -92,7 +97,17 @@ final class ClientConnection {
         }
         switch (type) {
             case "ping" -> session.write(Frames.PONG);
-            case "ack" -> ack(frame.path("delivery").asText(null));
+            case "ack" -> {
+                if (frame.path("deliveries").isArray()) {
+                    if (frame.get("deliveries").size() > deps.settings().replayLimit()) {
+                        error("bad_request", "at most " + deps.settings().replayLimit() + " deliveries per ack");
+                    } else {
+                        frame.get("deliveries").forEach(d -> ack(d.asText(null)));
+                    }
+                } else {
+                    ack(frame.path("delivery").asText(null));
+                }
+            }
             case "subscribe" -> subscribe(frame.path("topic").asText(null));
             case "unsubscribe" -> unsubscribe(frame.path("topic").asText(null));
             case "connect" -> error("bad_request", "already connected");
@@ -106,7 +121,7 @@ final class ClientConnection {
         try {
             principal = deps.tokens().verify(token);
         } catch (ClientTokens.InvalidTokenException e) {
-            close(CloseReason.UNAUTHORIZED, e.getMessage());
+            close(e.expired() ? CloseReason.EXPIRED_TOKEN : CloseReason.UNAUTHORIZED, e.getMessage());
             return;
         }
         connecting = true;
@@ -131,6 +146,9 @@ final class ClientConnection {
                 frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
                 ids.add(e.delivery().id());
             }
+            long through = since == null ? 0 : since;
+            for (BrowserStore.Entry e : backlog.entries()) through = Math.max(through, e.delivery().seq());
+            frames.add(Frames.replayed(backlog.entries().size(), through));
             String connected = Frames.connected(s.recipient().toString(), backlog.lastSeq(), backlog.recovered());
             context.runOnContext(v -> s.finishReplay(connected, frames, ids));
         } catch (RuntimeException e) {
@@ -148,7 +166,8 @@ final class ClientConnection {
         deps.blocking().execute(() -> {
             try {
                 if (deps.browserStore().acknowledge(s.recipient(), deliveryId, deps.deliveries()).isEmpty()) {
-                    context.runOnContext(v -> error("not_found", "no delivery " + deliveryId + " for " + s.recipient()));
+                    context.runOnContext(v -> s.write(Frames.error("not_found", "no delivery " + deliveryId + " for " + s.recipient(),
+                            "delivery", deliveryId)));
                 }
             } catch (RuntimeException e) {
                 log.warn("ack of {} by {} not recorded: {}", deliveryId, s.recipient(), e.toString());
@@ -162,7 +181,7 @@ final class ClientConnection {
             return;
         }
         if (!session.mayJoin(topic)) {
-            error("forbidden", "the client token does not allow topic '" + topic + "'");
+            session.write(Frames.error("forbidden", "the client token does not allow topic '" + topic + "'", "topic", topic));
             return;
         }
         deps.hub().join(session, topic);

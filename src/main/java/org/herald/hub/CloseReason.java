@@ -13,6 +13,7 @@ public enum CloseReason {
     TOO_MANY_CONNECTIONS(4009, "too_many_connections", "too many connections for this recipient or address"),
     SHUTDOWN(1001, "shutdown", "the server is stopping; reconnect"),
     UNAUTHORIZED(4500, "unauthorized", "the client token is missing or invalid"),
+    EXPIRED_TOKEN(4501, "token_expired", "the client token had expired when the client connected; get a fresh one"),
     CLIENT_CLOSED(1000, "closed", "closed by the client");
 
     private final int code;

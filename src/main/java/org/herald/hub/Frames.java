@@ -55,10 +55,25 @@ public final class Frames {
     }
 
     public static String error(String code, String message) {
+        return error(code, message, null, null);
+    }
+
+    /** An error about one frame of the client's, naming what it was about ({@code topic} or {@code delivery}). */
+    public static String error(String code, String message, String aboutField, String aboutValue) {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", "error");
         frame.put("code", code);
         frame.put("message", message);
+        if (aboutField != null) frame.put(aboutField, aboutValue);
+        return Json.write(frame);
+    }
+
+    /** Follows the replay: the client has everything up to {@code seq} that could be sent. */
+    public static String replayed(int count, long seq) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "replayed");
+        frame.put("count", count);
+        frame.put("seq", seq);
         return Json.write(frame);
     }
 

@@ -39,7 +39,9 @@ public final class BrowserStore {
         long now = clock.millis();
         return db.jdbi().inTransaction(h -> {
             long last = Sequences.last(h, recipient);
-            String filter = since != null ? "d.seq > :since" : "d.status IN ('queued', 'sending')";
+            // With since: everything after it, and anything older still waiting (a scheduled notification, numbered
+            // before since, that came due while the client was away).
+            String filter = since != null ? "(d.seq > :since OR d.status IN ('queued', 'sending'))" : "d.status IN ('queued', 'sending')";
             List<Entry> rows = h.createQuery("SELECT " + DeliveryRows.COLUMNS + ", " + NotificationRows.PREFIXED
                             + " FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
                             + "WHERE d.recipient = :r AND d.channel = :channel AND d.seq IS NOT NULL AND " + filter
@@ -49,9 +51,12 @@ public final class BrowserStore {
             boolean truncated = rows.size() > limit;
             if (truncated) rows = rows.subList(0, limit);
             List<Entry> sendable = rows.stream().filter(e -> sendable(e.delivery(), now)).toList();
-            long scheduled = rows.stream().filter(e -> scheduled(e.delivery(), now) && e.delivery().expiresAt().toEpochMilli() > now).count();
+            long afterSince = since == null ? 0 : rows.stream().filter(e -> e.delivery().seq() > since).count();
+            long sendableAfterSince = since == null ? 0 : sendable.stream().filter(e -> e.delivery().seq() > since).count();
+            long scheduledAfterSince = since == null ? 0 : rows.stream().filter(e -> e.delivery().seq() > since
+                    && scheduled(e.delivery(), now) && e.delivery().expiresAt().toEpochMilli() > now).count();
             boolean recovered = since == null
-                    || (since <= last && !truncated && sendable.size() + scheduled == last - since);
+                    || (since <= last && !truncated && afterSince == last - since && sendableAfterSince + scheduledAfterSince == last - since);
             markSent(h, sendable.stream().map(Entry::delivery)
                     .filter(d -> d.status() == DeliveryStatus.QUEUED || d.status() == DeliveryStatus.SENDING).toList(), now);
             return new Backlog(last, sendable, recovered);

@@ -217,17 +217,23 @@ public final class DeliveryStore {
         return mark(id, DeliveryStatus.READ, "read_at", List.of(DeliveryStatus.SENT, DeliveryStatus.DELIVERED));
     }
 
+    /**
+     * One conditional update, so a concurrent change between the allowed states (the dispatcher recording
+     * {@code sending → sent} while the client's ack arrives) cannot make the mark miss.
+     */
     private boolean mark(String id, DeliveryStatus to, String timeColumn, List<DeliveryStatus> from) {
         long now = clock.millis();
         return db.jdbi().inTransaction(h -> {
-            Optional<Delivery> found = h.createQuery("SELECT " + DeliveryRows.COLUMNS + " FROM deliveries d WHERE d.id = :id")
-                    .bind("id", id).map((rs, ctx) -> DeliveryRows.map(rs)).findOne();
-            if (found.isEmpty() || !from.contains(found.get().status())) return false;
             int n = h.createUpdate("UPDATE deliveries SET status = :to, " + timeColumn + " = :now, updated_at = :now, "
-                            + "claimed_by = NULL, lease_until = NULL WHERE id = :id AND status = :old")
-                    .bind("to", to.word()).bind("now", now).bind("id", id).bind("old", found.get().status().word())
+                            + "claimed_by = NULL, lease_until = NULL WHERE id = :id AND status IN (<from>)")
+                    .bind("to", to.word()).bind("now", now).bind("id", id)
+                    .bindList("from", from.stream().map(DeliveryStatus::word).toList())
                     .execute();
-            if (n > 0) outbox.deliveryStatus(h, found.get(), to, found.get().lastError());
+            if (n > 0 && !outbox.isEmpty()) {
+                h.createQuery("SELECT " + DeliveryRows.COLUMNS + " FROM deliveries d WHERE d.id = :id").bind("id", id)
+                        .map((rs, ctx) -> DeliveryRows.map(rs)).findOne()
+                        .ifPresent(d -> outbox.deliveryStatus(h, d, to, d.lastError()));
+            }
             return n > 0;
         });
     }

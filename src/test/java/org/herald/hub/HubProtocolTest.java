@@ -64,6 +64,7 @@ class HubProtocolTest {
         try (WsClient ws = connect("admin:1", null)) {
             JsonNode connected = ws.next();
             assertThat(connected.get("type").asText()).isEqualTo("connected");
+            assertThat(ws.next().get("type").asText()).as("an empty replay is still marked").isEqualTo("replayed");
             assertThat(connected.get("recipient").asText()).isEqualTo("admin:1");
             assertThat(connected.get("recovered").asBoolean()).isTrue();
 
@@ -82,6 +83,54 @@ class HubProtocolTest {
     }
 
     @Test
+    void anAckThatArrivesBeforeTheAttemptIsRecordedStillCounts() {
+        try (WsClient ws = connect("admin:20", null)) {
+            ws.awaitConnected();
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) ids.add(notify("admin:20", "n" + i));
+            for (int i = 0; i < 30; i++) {
+                JsonNode n = ws.nextOfType("notification");
+                ws.send("{\"type\":\"ack\",\"delivery\":\"" + n.get("delivery").asText() + "\"}");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> status(id).equals("delivered")));
+        }
+    }
+
+    @Test
+    void manyDeliveriesCanBeAckedInOneFrame() {
+        try (WsClient ws = connect("admin:21", null)) {
+            ws.awaitConnected();
+            String a = notify("admin:21", "a");
+            String b = notify("admin:21", "b");
+            ws.nextOfType("notification");
+            ws.nextOfType("notification");
+            ws.send("{\"type\":\"ack\",\"deliveries\":[\"" + a + "\",\"" + b + "\"]}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(a).equals("delivered") && status(b).equals("delivered"));
+        }
+    }
+
+    @Test
+    void aScheduledNotificationNumberedBeforeSinceIsStillReplayedOnceDue() {
+        String soon = Instant.now().plusMillis(1500).toString();
+        var scheduled = api.post("/api/v1/notifications", "{\"to\":\"admin:22\",\"text\":\"later\",\"channels\":[\"browser\"],\"send_at\":\"" + soon + "\"}");
+        String later = scheduled.json().get("deliveries").get(0).get("id").asText();
+        long seen;
+        try (WsClient ws = connect("admin:22", null)) {
+            ws.awaitConnected();
+            notify("admin:22", "now");
+            seen = ws.nextOfType("notification").get("seq").asLong();
+        }
+        assertThat(seen).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/deliveries/" + later).json().get("attempts").asInt() >= 1);
+        try (WsClient ws = connect("admin:22", seen)) {
+            ws.nextOfType("connected");
+            JsonNode n = ws.next();
+            assertThat(n.get("delivery").asText()).isEqualTo(later);
+            assertThat(n.get("seq").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theTokenMayComeAsAQueryParameter() {
         try (WsClient ws = WsClient.open(herald.baseUrl(), "token=" + token("admin:2"))) {
             assertThat(ws.next().get("type").asText()).isEqualTo("connected");
@@ -91,8 +140,8 @@ class HubProtocolTest {
     @Test
     void everyTabOfARecipientGetsTheNotificationAndPresenceCountsThem() {
         try (WsClient tab1 = connect("admin:3", null); WsClient tab2 = connect("admin:3", null)) {
-            tab1.nextOfType("connected");
-            tab2.nextOfType("connected");
+            tab1.awaitConnected();
+            tab2.awaitConnected();
             JsonNode p = api.get("/api/v1/presence/admin:3").json();
             assertThat(p.get("online").asBoolean()).isTrue();
             assertThat(p.get("connections").asInt()).isEqualTo(2);
@@ -110,7 +159,7 @@ class HubProtocolTest {
     void notificationsSentWhileOfflineWaitAndArriveOnReconnectWithSince() {
         long lastSeen;
         try (WsClient ws = connect("admin:4", null)) {
-            ws.nextOfType("connected");
+            ws.awaitConnected();
             notify("admin:4", "one");
             lastSeen = ws.nextOfType("notification").get("seq").asLong();
         }
@@ -130,6 +179,10 @@ class HubProtocolTest {
             assertThat(first.get("notification").get("text").asText()).isEqualTo("two");
             assertThat(first.get("seq").asLong()).isEqualTo(lastSeen + 1);
             assertThat(second.get("notification").get("text").asText()).isEqualTo("three");
+            JsonNode replayed = ws.next();
+            assertThat(replayed.get("type").asText()).isEqualTo("replayed");
+            assertThat(replayed.get("count").asInt()).isEqualTo(2);
+            assertThat(replayed.get("seq").asLong()).isEqualTo(lastSeen + 2);
             assertThat(status(two)).isEqualTo("sent");
         }
     }
@@ -178,8 +231,10 @@ class HubProtocolTest {
         String expired = JWT.create().withSubject("admin:1").withExpiresAt(Instant.now().minusSeconds(1))
                 .sign(Algorithm.HMAC256(TestHerald.CLIENT_SECRET));
         try (WsClient ws = WsClient.open(herald.baseUrl(), "token=" + expired)) {
-            assertThat(ws.next().get("message").asText()).isEqualTo("client token expired");
-            assertThat(ws.closeCode(Duration.ofSeconds(5))).isEqualTo(4500);
+            JsonNode error = ws.next();
+            assertThat(error.get("code").asText()).isEqualTo("token_expired");
+            assertThat(error.get("message").asText()).isEqualTo("client token expired");
+            assertThat(ws.closeCode(Duration.ofSeconds(5))).isEqualTo(4501);
         }
     }
 
@@ -195,7 +250,7 @@ class HubProtocolTest {
     @Test
     void badFramesGetAnErrorFrameAndTheConnectionSurvives() {
         try (WsClient ws = connect("admin:7", null)) {
-            ws.nextOfType("connected");
+            ws.awaitConnected();
             ws.send("this is not json");
             assertThat(ws.next().get("code").asText()).isEqualTo("bad_request");
             ws.send("{\"type\":\"teleport\"}");
@@ -207,7 +262,9 @@ class HubProtocolTest {
             ws.sendBinary(new byte[] {1, 2, 3});
             assertThat(ws.next().get("code").asText()).isEqualTo("bad_request");
             ws.send("{\"type\":\"ack\",\"delivery\":\"not-mine\"}");
-            assertThat(ws.next().get("code").asText()).isEqualTo("not_found");
+            JsonNode notFound = ws.next();
+            assertThat(notFound.get("code").asText()).isEqualTo("not_found");
+            assertThat(notFound.get("delivery").asText()).isEqualTo("not-mine");
             ws.send("{\"type\":\"ping\"}");
             assertThat(ws.next().get("type").asText()).isEqualTo("pong");
             assertThat(ws.isClosed()).isFalse();
@@ -218,7 +275,7 @@ class HubProtocolTest {
     void aClientCannotAckAnotherRecipientsDelivery() {
         String theirs = notify("admin:8", "not yours");
         try (WsClient ws = connect("admin:9", null)) {
-            ws.nextOfType("connected");
+            ws.awaitConnected();
             ws.send("{\"type\":\"ack\",\"delivery\":\"" + theirs + "\"}");
             assertThat(ws.nextOfType("error").get("code").asText()).isEqualTo("not_found");
         }
@@ -228,9 +285,11 @@ class HubProtocolTest {
     @Test
     void topicsNeedTheTokensPermissionAndCarryEvents() {
         try (WsClient ws = WsClient.open(herald.baseUrl(), "token=" + token("admin:10", "news"))) {
-            ws.nextOfType("connected");
+            ws.awaitConnected();
             ws.send("{\"type\":\"subscribe\",\"topic\":\"blf\"}");
-            assertThat(ws.next().get("code").asText()).isEqualTo("forbidden");
+            JsonNode forbidden = ws.next();
+            assertThat(forbidden.get("code").asText()).isEqualTo("forbidden");
+            assertThat(forbidden.get("topic").asText()).isEqualTo("blf");
             ws.send("{\"type\":\"subscribe\",\"topic\":\"news\"}");
             JsonNode subscribed = ws.next();
             assertThat(subscribed.get("type").asText()).isEqualTo("subscribed");
@@ -253,11 +312,11 @@ class HubProtocolTest {
     @Test
     void presenceChangesArePublishedOnThePresenceTopic() {
         try (WsClient watcher = WsClient.open(herald.baseUrl(), "token=" + token("admin:11", "presence"))) {
-            watcher.nextOfType("connected");
+            watcher.awaitConnected();
             watcher.send("{\"type\":\"subscribe\",\"topic\":\"presence\"}");
             watcher.nextOfType("subscribed");
             try (WsClient other = connect("admin:12", null)) {
-                other.nextOfType("connected");
+                other.awaitConnected();
                 JsonNode online = watcher.nextMatching(f -> "event".equals(f.path("type").asText())
                         && "admin:12".equals(f.path("data").path("recipient").asText()));
                 assertThat(online.get("data").get("online").asBoolean()).isTrue();

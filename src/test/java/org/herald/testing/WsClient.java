@@ -124,6 +124,16 @@ public final class WsClient implements AutoCloseable {
         return nextMatching(f -> type.equals(f.path("type").asText()));
     }
 
+    /**
+     * Takes the connected frame and everything up to the {@code replayed} marker (the replay, if any, is skipped);
+     * returns the connected frame.
+     */
+    public JsonNode awaitConnected() {
+        JsonNode connected = nextOfType("connected");
+        nextOfType("replayed");
+        return connected;
+    }
+
     /** Frames received so far and not yet taken. */
     public List<JsonNode> drain() {
         List<JsonNode> out = new ArrayList<>();
