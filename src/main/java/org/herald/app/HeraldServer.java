@@ -208,7 +208,7 @@ public final class HeraldServer implements AutoCloseable {
                 log.debug("queue depth gauge: {}", e.toString());
             }
         }, 0, 15, TimeUnit.SECONDS);
-        started.add(timer::shutdownNow);
+        started.add(timer::shutdown);
     }
 
     private String nodeId() {
@@ -219,7 +219,9 @@ public final class HeraldServer implements AutoCloseable {
         } catch (java.io.IOException e) {
             host = "herald";
         }
-        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+        // pid alone repeats across containers (often 1); a random suffix keeps node ids apart
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
     }
 
     public int port() {

@@ -73,13 +73,15 @@ final class AttemptRunner {
             Outcome o = future.get(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return o != null ? o : Outcome.retry("channel " + channel.name() + " returned no outcome");
         } catch (TimeoutException e) {
-            future.cancel(true);
+            // Never interrupt: the channel may be inside JDBC or file I/O, and an interrupt closes H2's file channel
+            // (the whole database with it). The abandoned call runs on; channels bound their own I/O with timeouts.
+            future.cancel(false);
             return Outcome.retry("attempt timed out after " + settings.attemptTimeout().toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return Outcome.retry(cause.getClass().getSimpleName() + ": " + cause.getMessage());
         } catch (InterruptedException e) {
-            future.cancel(true);
+            future.cancel(false);
             Thread.currentThread().interrupt();
             return Outcome.retry("attempt interrupted by shutdown");
         }

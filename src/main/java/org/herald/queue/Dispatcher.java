@@ -128,10 +128,9 @@ public final class Dispatcher implements AutoCloseable {
             long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
             while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
             if (inFlight.get() > 0) {
-                log.warn("{} attempts still running after the shutdown grace; interrupting them", inFlight.get());
+                log.warn("{} attempts still running after the shutdown grace; their claims go back to the queue", inFlight.get());
             }
-            attempts.shutdownNow();
-            attempts.awaitTermination(2, TimeUnit.SECONDS);
+            attempts.shutdown(); // not shutdownNow: interrupting a thread inside JDBC can close an H2 database
             writer.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

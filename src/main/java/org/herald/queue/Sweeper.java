@@ -1,6 +1,5 @@
 package org.herald.queue;
 
-import java.time.Duration;
 import org.herald.store.DeliveryStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +13,7 @@ public final class Sweeper implements AutoCloseable {
     private final QueueSettings settings;
     private final Runnable onRequeued;
     private final Thread thread;
-    private volatile boolean running = true;
+    private final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
 
     public Sweeper(DeliveryStore store, QueueSettings settings, Runnable onRequeued) {
         this.store = store;
@@ -44,27 +43,28 @@ public final class Sweeper implements AutoCloseable {
     }
 
     private void loop() {
-        while (running) {
-            try {
-                sweepOnce();
-            } catch (RuntimeException e) {
-                log.error("sweep failed: {}", e.toString());
+        try {
+            while (stop.getCount() > 0) {
+                try {
+                    sweepOnce();
+                } catch (RuntimeException e) {
+                    if (stop.getCount() > 0) log.error("sweep failed: {}", e.toString());
+                }
+                stop.await(settings.sweepInterval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             }
-            try {
-                Thread.sleep(settings.sweepInterval().toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
+    /** Stops after the sweep in progress (never interrupts it: that would break its database connection). */
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-    }
-
-    Duration interval() {
-        return settings.sweepInterval();
+        stop.countDown();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -91,8 +91,9 @@ public final class DeliveryStore {
     }
 
     /**
-     * Writes the results of attempts. A completion whose claim is no longer held by its node (the lease ran out and
-     * another node took the delivery over) is not applied; the returned list holds the ids that were.
+     * Writes the results of attempts. A completion whose claim is no longer held by its node and attempt (the lease
+     * ran out and another node, or a later claim, took the delivery over) is not applied; the returned list holds the
+     * ids that were.
      */
     public List<String> complete(List<Completion> completions) {
         if (completions.isEmpty()) return List.of();
@@ -102,7 +103,7 @@ public final class DeliveryStore {
                     + "gateway = COALESCE(:gateway, gateway), claimed_by = NULL, lease_until = NULL, updated_at = :now, "
                     + "sent_at = CASE WHEN :sent = 1 THEN COALESCE(sent_at, :now) ELSE sent_at END, "
                     + "delivered_at = CASE WHEN :delivered = 1 THEN :now ELSE delivered_at END "
-                    + "WHERE id = :id AND claimed_by = :node AND status = 'sending'");
+                    + "WHERE id = :id AND claimed_by = :node AND status = 'sending' AND attempts = :attempt");
             PreparedBatch attempts = h.prepareBatch("INSERT INTO delivery_attempts (id, delivery_id, attempt, node, started_at, "
                     + "finished_at, outcome, error) VALUES (:id, :did, :attempt, :node, :started, :finished, :outcome, :error)");
             for (Completion c : completions) {
@@ -115,7 +116,7 @@ public final class DeliveryStore {
                         .bind("now", now)
                         .bind("sent", sent ? 1 : 0)
                         .bind("delivered", c.status() == DeliveryStatus.DELIVERED ? 1 : 0)
-                        .bind("id", d.id()).bind("node", c.node())
+                        .bind("id", d.id()).bind("node", c.node()).bind("attempt", d.attempts())
                         .add();
                 attempts.bind("id", Ids.newId(clock)).bind("did", d.id()).bind("attempt", d.attempts())
                         .bind("node", c.node()).bind("started", c.startedAt().toEpochMilli())
@@ -157,8 +158,9 @@ public final class DeliveryStore {
         int failed = transitionWhere("d.status = 'sending' AND d.lease_until < :now AND d.attempts >= :max",
                 Map.of("now", now, "max", maxAttempts), max, DeliveryStatus.FAILED,
                 "attempt interrupted (claim expired: node died or stalled); no attempts left");
+        // due_at stays as it was (in the past): a delivery taken over from a dead node goes first, not to the back
         int requeued = db.jdbi().withHandle(h -> h.createUpdate("UPDATE deliveries SET status = 'queued', claimed_by = NULL, "
-                        + "lease_until = NULL, due_at = :now, updated_at = :now, "
+                        + "lease_until = NULL, updated_at = :now, "
                         + "last_error = 'attempt interrupted (claim expired: node died or stalled)' "
                         + "WHERE status = 'sending' AND lease_until < :now")
                 .bind("now", now).execute());

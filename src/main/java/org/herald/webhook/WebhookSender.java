@@ -138,10 +138,15 @@ public final class WebhookSender implements AutoCloseable {
         }
     }
 
+    /** Stops after the batch in progress; posts are not interrupted (their results are recorded). */
     @Override
     public void close() {
         running = false;
-        loop.interrupt();
-        posts.shutdownNow();
+        try {
+            loop.join(timeout.toMillis() + 2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        posts.shutdown();
     }
 }

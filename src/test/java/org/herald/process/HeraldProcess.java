@@ -30,15 +30,16 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * through {@code HERALD_*} environment variables, with its output in a log file. Tests talk to it over HTTP with the
  * fixed server API key {@link #API_KEY}.
  *
- * <p>Tests that use it should register {@link LogsOnFailure}: when a test fails, the tail of every log of the
- * processes it started is printed and attached to the failure, and processes still running afterwards are killed.
+ * <p>Tests that use it should register {@link LogsOnFailure}: when a test fails, the first warnings and the tail of
+ * the log of every process it started are printed and attached to the failure, the whole logs are kept under
+ * {@code target/it-logs/}, and processes still running after a test are killed.
  */
 public final class HeraldProcess implements AutoCloseable {
     public static final String API_KEY = "herald-it-server-key-0123456789abcdef";
     public static final String CLIENT_SECRET = "herald-it-client-secret-0123456789abcdef0123456789";
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     /** Processes started by the running test (and not yet cleaned up by {@link LogsOnFailure}), alive or not. */
     private static final List<HeraldProcess> STARTED = new CopyOnWriteArrayList<>();
 
@@ -68,8 +69,8 @@ public final class HeraldProcess implements AutoCloseable {
     }
 
     /**
-     * Settings for a node whose state lives in {@code workDir} (data directory, log files). Queue timings are short,
-     * as the brief for process tests asks: lease 5 s, attempt timeout 2 s, sweep every 500 ms, poll every 100 ms.
+     * Settings for a node whose state lives in {@code workDir} (data directory {@code workDir/data}, log files).
+     * Queue timings are short for tests: lease 5 s, attempt timeout 2 s, sweep every 500 ms, poll every 100 ms.
      */
     public static Builder builder(String nodeId, Path workDir) {
         return new Builder(nodeId, workDir);
@@ -108,8 +109,21 @@ public final class HeraldProcess implements AutoCloseable {
             return this;
         }
 
-        /** Starts the process and waits until {@code GET /health/ready} answers 200. */
+        /**
+         * Starts the process and waits until {@code GET /health/ready} answers 200. The free port is chosen just before
+         * the start; should another process take it meanwhile, the start is repeated on another port.
+         */
         public HeraldProcess start() {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce();
+                } catch (PortTaken e) {
+                    if (attempt == 3) throw e;
+                }
+            }
+        }
+
+        private HeraldProcess startOnce() {
             try {
                 Files.createDirectories(workDir);
                 int port = freePort();
@@ -172,8 +186,9 @@ public final class HeraldProcess implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Herald " + name + " exited with status " + process.exitValue()
-                        + " before it was ready\n" + logTail(60));
+                String message = "Herald " + name + " exited with status " + process.exitValue() + " before it was ready\n" + logTail(60);
+                if (log().contains("cannot listen on")) throw new PortTaken(message);
+                throw new IllegalStateException(message);
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/health/ready"))
@@ -243,7 +258,7 @@ public final class HeraldProcess implements AutoCloseable {
     public HttpResponse<String> send(String method, String path, Object body, Map<String, String> headers, String authorization)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(20))
+                .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
         if (authorization != null) b.header("Authorization", authorization);
         headers.forEach(b::header);
@@ -286,6 +301,15 @@ public final class HeraldProcess implements AutoCloseable {
         }
     }
 
+    /** Lines of the log at WARN or ERROR level (Herald's text log format). */
+    public List<String> warningsAndErrors() {
+        try {
+            return log().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+        } catch (UncheckedIOException e) {
+            return List.of("(could not read " + logFile + ": " + e.getCause() + ")");
+        }
+    }
+
     public String log() {
         try {
             return Files.readString(logFile, StandardCharsets.UTF_8);
@@ -300,15 +324,29 @@ public final class HeraldProcess implements AutoCloseable {
     }
 
     /**
-     * JUnit extension: on a failing test, prints the log tails of the Herald processes started since the test began
-     * and attaches them to the failure; after each test, kills whatever it left running.
+     * JUnit extension: on a failing test, prints the first warnings and the log tails of the Herald processes the test
+     * started, attaches them to the failure and copies the whole logs to {@code target/it-logs/}; after each test,
+     * kills whatever it left running.
      */
     public static final class LogsOnFailure implements TestExecutionExceptionHandler, AfterEachCallback {
         @Override
         public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
             StringBuilder logs = new StringBuilder();
+            Path keep = heraldJar().getParent().resolve("it-logs")
+                    .resolve(context.getRequiredTestClass().getSimpleName() + "-" + System.currentTimeMillis());
             for (HeraldProcess p : STARTED) {
-                logs.append('\n').append(p).append(p.isAlive() ? "" : " (exited)").append('\n').append(p.logTail(80)).append('\n');
+                List<String> problems = p.warningsAndErrors();
+                logs.append('\n').append(p).append(p.isAlive() ? "" : " (exited)").append('\n')
+                        .append("----- first WARN/ERROR lines -----\n")
+                        .append(String.join("\n", problems.subList(0, Math.min(10, problems.size())))).append('\n')
+                        .append(p.logTail(80)).append('\n');
+                try {
+                    Files.createDirectories(keep);
+                    Files.copy(p.logFile, keep.resolve(p.logFile.getFileName()));
+                    logs.append("(whole log kept as ").append(keep.resolve(p.logFile.getFileName())).append(")\n");
+                } catch (IOException | RuntimeException e) {
+                    logs.append("(could not keep the log: ").append(e).append(")\n");
+                }
             }
             if (!logs.isEmpty()) {
                 System.err.println("Herald process logs for failed test " + context.getDisplayName() + ":" + logs);
@@ -323,6 +361,12 @@ public final class HeraldProcess implements AutoCloseable {
                 if (p.isAlive()) p.process.destroyForcibly();
                 STARTED.remove(p);
             }
+        }
+    }
+
+    private static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
         }
     }
 
