@@ -55,6 +55,7 @@ import org.herald.queue.Sweeper;
 import org.herald.store.ApiKeyStore;
 import org.herald.store.Database;
 import org.herald.store.DeliveryStore;
+import org.herald.store.GroupCommitWriter;
 import org.herald.store.InboxStore;
 import org.herald.store.NotificationStore;
 import org.herald.store.RecipientStore;
@@ -68,6 +69,8 @@ public final class HeraldServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
     /** Topic of online/offline events of recipients (first connection, last disconnection). */
     public static final String PRESENCE_TOPIC = "presence";
+    /** Writers of the accept group commit: two keep one batch committing while the next one fills. */
+    private static final int ACCEPT_WRITERS = 2;
 
     private final HeraldConfig config;
     private final Clock clock;
@@ -137,7 +140,9 @@ public final class HeraldServer implements AutoCloseable {
         sweeper = new Sweeper(deliveries, queue, dispatcher::wake);
 
         var acceptedCounter = metrics.counter("herald_notifications_accepted_total");
-        NotificationService service = new NotificationService(notifications, recipients, channels, Templates.none(),
+        GroupCommitWriter acceptWriter = new GroupCommitWriter(notifications, ACCEPT_WRITERS);
+        started.add(acceptWriter);
+        NotificationService service = new NotificationService(notifications, acceptWriter, recipients, channels, Templates.none(),
                 config.notifications().defaultChannels(), clock, () -> {
                     acceptedCounter.increment();
                     dispatcher.wake();

@@ -25,6 +25,7 @@ import org.herald.core.Json;
 import org.herald.core.Notification;
 import org.herald.core.RecipientId;
 import org.herald.store.DuplicateIdempotencyKeyException;
+import org.herald.store.GroupCommitWriter;
 import org.herald.store.NotificationStore;
 import org.herald.store.Recipient;
 import org.herald.store.RecipientStore;
@@ -41,6 +42,7 @@ public final class NotificationService {
             .build();
 
     private final NotificationStore notifications;
+    private final GroupCommitWriter writer;
     private final RecipientStore recipients;
     private final ChannelRegistry channels;
     private final Templates templates;
@@ -48,9 +50,11 @@ public final class NotificationService {
     private final Clock clock;
     private final Runnable onAccepted;
 
-    public NotificationService(NotificationStore notifications, RecipientStore recipients, ChannelRegistry channels,
-                               Templates templates, List<String> defaultChannels, Clock clock, Runnable onAccepted) {
+    public NotificationService(NotificationStore notifications, GroupCommitWriter writer, RecipientStore recipients,
+                               ChannelRegistry channels, Templates templates, List<String> defaultChannels, Clock clock,
+                               Runnable onAccepted) {
         this.notifications = notifications;
+        this.writer = writer;
         this.recipients = recipients;
         this.channels = channels;
         this.templates = templates;
@@ -80,7 +84,7 @@ public final class NotificationService {
         List<Delivery> deliveries = fanOut(req, n, due, expires);
         String response = Json.write(answer(n, deliveries));
         try {
-            notifications.insert(n, deliveries, req.idempotencyKey(), hash, response);
+            writer.insert(new NotificationStore.NewNotification(n, deliveries, req.idempotencyKey(), hash, response));
         } catch (DuplicateIdempotencyKeyException e) {
             return earlierAnswer(req.idempotencyKey(), hash).orElseThrow(() -> e);
         }

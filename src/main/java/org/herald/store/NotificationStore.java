@@ -22,32 +22,58 @@ public final class NotificationStore {
         this.outbox = outbox;
     }
 
+    /** One notification with its deliveries, as the pipeline built it, to be stored. */
+    public record NewNotification(Notification notification, List<Delivery> deliveries, String idempotencyKey,
+                                  String requestHash, String response) {}
+
     /**
      * Stores the notification and all its deliveries atomically.
      *
      * @throws DuplicateIdempotencyKeyException when the key is already taken (nothing is written)
      */
     public void insert(Notification n, List<Delivery> deliveries, String idempotencyKey, String requestHash, String response) {
+        insert(new NewNotification(n, deliveries, idempotencyKey, requestHash, response));
+    }
+
+    public void insert(NewNotification item) {
         try {
-            db.jdbi().useTransaction(h -> {
-                h.createUpdate("INSERT INTO notifications (id, idempotency_key, request_hash, response, type, title, body, data, "
-                                + "template, lang, priority, provider, created_at, send_at, expires_at) VALUES (:id, :key, :hash, :response, "
-                                + ":type, :title, :body, :data, :template, :lang, :priority, :provider, :created, :sendAt, :expires)")
-                        .bind("id", n.id()).bind("key", idempotencyKey).bind("hash", requestHash).bind("response", response)
-                        .bind("type", n.type()).bind("title", n.title()).bind("body", n.text())
-                        .bind("data", n.data() == null ? null : Json.write(n.data()))
-                        .bind("template", n.template()).bind("lang", n.lang()).bind("priority", n.priority())
-                        .bind("provider", n.provider()).bind("created", Times.millis(n.createdAt()))
-                        .bind("sendAt", Times.millis(n.sendAt())).bind("expires", Times.millis(n.expiresAt()))
-                        .execute();
-                insertDeliveries(h, deliveries);
-            });
+            db.jdbi().useTransaction(h -> write(h, item));
         } catch (RuntimeException e) {
-            if (idempotencyKey != null && SqlErrors.isUniqueViolation(e) && findByIdempotencyKey(idempotencyKey).isPresent()) {
-                throw new DuplicateIdempotencyKeyException(idempotencyKey);
-            }
-            throw e;
+            throw translate(item, e);
         }
+    }
+
+    /**
+     * Stores many notifications in one transaction (group commit: one commit, one fsync for all). All or nothing;
+     * a caller that gets an exception stores them one by one to find the one at fault.
+     */
+    public void insertAll(List<NewNotification> items) {
+        db.jdbi().useTransaction(h -> {
+            for (NewNotification item : items) write(h, item);
+        });
+    }
+
+    /** The exception to report for a failed single insert: a taken idempotency key, or what happened. */
+    RuntimeException translate(NewNotification item, RuntimeException e) {
+        if (item.idempotencyKey() != null && SqlErrors.isUniqueViolation(e) && findByIdempotencyKey(item.idempotencyKey()).isPresent()) {
+            return new DuplicateIdempotencyKeyException(item.idempotencyKey());
+        }
+        return e;
+    }
+
+    private void write(Handle h, NewNotification item) {
+        Notification n = item.notification();
+        h.createUpdate("INSERT INTO notifications (id, idempotency_key, request_hash, response, type, title, body, data, "
+                        + "template, lang, priority, provider, created_at, send_at, expires_at) VALUES (:id, :key, :hash, :response, "
+                        + ":type, :title, :body, :data, :template, :lang, :priority, :provider, :created, :sendAt, :expires)")
+                .bind("id", n.id()).bind("key", item.idempotencyKey()).bind("hash", item.requestHash()).bind("response", item.response())
+                .bind("type", n.type()).bind("title", n.title()).bind("body", n.text())
+                .bind("data", n.data() == null ? null : Json.write(n.data()))
+                .bind("template", n.template()).bind("lang", n.lang()).bind("priority", n.priority())
+                .bind("provider", n.provider()).bind("created", Times.millis(n.createdAt()))
+                .bind("sendAt", Times.millis(n.sendAt())).bind("expires", Times.millis(n.expiresAt()))
+                .execute();
+        insertDeliveries(h, item.deliveries());
     }
 
     /** The browser channel's deliveries carry the recipient's next sequence number. */

@@ -163,6 +163,33 @@ interface StorageContract {
     }
 
     @Test
+    default void groupCommitStoresConcurrentNotificationsAndFailsOnlyTheOneWithATakenKey() throws Exception {
+        StoreFixture f = fixture();
+        try (GroupCommitWriter writer = new GroupCommitWriter(f.notifications, 2);
+             ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String key = i % 50 == 0 ? "same-key" : "key-" + i;
+                int n = i;
+                results.add(pool.submit(() -> {
+                    var item = f.newNotification("user:" + n, key);
+                    try {
+                        writer.insert(item);
+                        return "stored";
+                    } catch (DuplicateIdempotencyKeyException e) {
+                        return "duplicate";
+                    }
+                }));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> r : results) outcomes.add(r.get());
+            assertThat(outcomes).filteredOn("stored"::equals).hasSize(197);
+            assertThat(outcomes).filteredOn("duplicate"::equals).hasSize(3);
+        }
+        assertThat(f.deliveries.list(new DeliveryQuery("queued", null, null, null, null, 500))).hasSize(197);
+    }
+
+    @Test
     default void everyStatusChangeWritesAWebhookEventInTheSameTransaction() {
         StoreFixture f = fixture();
         f.queue(5, "sms", "user:1");

@@ -62,6 +62,15 @@ final class StoreFixture implements AutoCloseable {
         return ds;
     }
 
+    /** A notification with one queued inbox delivery, not yet stored. */
+    NotificationStore.NewNotification newNotification(String recipient, String idempotencyKey) {
+        Instant now = clock.instant();
+        Notification n = new Notification(Ids.newId(clock), "test", "t", "text", null, null, null, 5, null, now, null, now.plusSeconds(3600));
+        Delivery d = new Delivery(Ids.newId(clock), n.id(), RecipientId.parse(recipient), "inbox", DeliveryStatus.QUEUED, 5, 0, null,
+                null, now, now, now.plusSeconds(3600), null, null, null, null);
+        return new NotificationStore.NewNotification(n, List.of(d), idempotencyKey, "hash", "{}");
+    }
+
     @Override
     public void close() {
         db.close();
