@@ -143,9 +143,9 @@ public final class HeraldServer implements AutoCloseable {
         GroupCommitWriter acceptWriter = new GroupCommitWriter(notifications, ACCEPT_WRITERS);
         started.add(acceptWriter);
         NotificationService service = new NotificationService(notifications, acceptWriter, recipients, channels, Templates.none(),
-                config.notifications().defaultChannels(), clock, () -> {
+                config.notifications().defaultChannels(), clock, dueNow -> {
                     acceptedCounter.increment();
-                    dispatcher.wake();
+                    if (dueNow) dispatcher.wake();
                 });
         var parser = new NotificationRequestParser(config.notifications().maxRecipients(),
                 config.notifications().maxContentBytes(), Durations.parse(config.notifications().defaultTtl()));

@@ -48,11 +48,12 @@ public final class NotificationService {
     private final Templates templates;
     private final List<String> defaultChannels;
     private final Clock clock;
-    private final Runnable onAccepted;
+    /** Told of every accepted notification, with whether it is due now (then the dispatcher is worth waking). */
+    private final java.util.function.Consumer<Boolean> onAccepted;
 
     public NotificationService(NotificationStore notifications, GroupCommitWriter writer, RecipientStore recipients,
                                ChannelRegistry channels, Templates templates, List<String> defaultChannels, Clock clock,
-                               Runnable onAccepted) {
+                               java.util.function.Consumer<Boolean> onAccepted) {
         this.notifications = notifications;
         this.writer = writer;
         this.recipients = recipients;
@@ -88,7 +89,7 @@ public final class NotificationService {
         } catch (DuplicateIdempotencyKeyException e) {
             return earlierAnswer(req.idempotencyKey(), hash).orElseThrow(() -> e);
         }
-        onAccepted.run();
+        onAccepted.accept(!due.isAfter(now));
         return new AcceptedNotification(n.id(), response, false);
     }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.herald.core.Delivery;
 import org.herald.core.DeliveryStatus;
 import org.herald.core.Ids;
+import org.herald.core.Priority;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
@@ -71,9 +72,13 @@ public final class DeliveryStore {
         if (max <= 0) return List.of();
         long now = clock.millis();
         return db.jdbi().inTransaction(h -> {
-            List<String> ids = h.createQuery("SELECT d.id FROM deliveries d WHERE d.status = 'queued' AND d.due_at <= :now "
-                            + "ORDER BY d.priority DESC, d.due_at, d.id" + db.dialect().limitForUpdateSkipLocked(max))
-                    .bind("now", now).mapTo(String.class).list();
+            // One index range per priority, most urgent first: never reads rows that are not due yet.
+            List<String> ids = new ArrayList<>(max);
+            for (int p = Priority.MAX; p >= Priority.MIN && ids.size() < max; p--) {
+                ids.addAll(h.createQuery("SELECT d.id FROM deliveries d WHERE d.status = 'queued' AND d.priority = :p "
+                                + "AND d.due_at <= :now ORDER BY d.due_at, d.id" + db.dialect().limitForUpdateSkipLocked(max - ids.size()))
+                        .bind("p", p).bind("now", now).mapTo(String.class).list());
+            }
             if (ids.isEmpty()) return List.of();
             h.createUpdate("UPDATE deliveries SET status = 'sending', claimed_by = :node, lease_until = :lease, "
                             + "attempts = attempts + 1, updated_at = :now WHERE id IN (<ids>)")

@@ -1,4 +1,6 @@
--- The claim query reads queued deliveries highest priority first: an index in exactly that order lets every
--- database walk it from the front instead of sorting all queued rows on every claim.
-CREATE INDEX deliveries_claim ON deliveries (status, priority DESC, due_at, id);
+-- Claims probe one priority at a time (9 down to 0) for rows already due, oldest first: each probe is a range of
+-- this index, so rows scheduled for later or waiting for a browser are never read. The sweeper finds expired rows
+-- through the second index.
+CREATE INDEX deliveries_claim ON deliveries (status, priority, due_at, id);
+CREATE INDEX deliveries_expiry ON deliveries (status, expires_at);
 DROP INDEX deliveries_due;
