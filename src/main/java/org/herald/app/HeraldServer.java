@@ -55,7 +55,7 @@ import org.herald.queue.Sweeper;
 import org.herald.store.ApiKeyStore;
 import org.herald.store.Database;
 import org.herald.store.DeliveryStore;
-import org.herald.store.GroupCommitWriter;
+import org.herald.store.GroupCommit;
 import org.herald.store.InboxStore;
 import org.herald.store.NotificationStore;
 import org.herald.store.RecipientStore;
@@ -70,10 +70,10 @@ public final class HeraldServer implements AutoCloseable {
     /** Topic of online/offline events of recipients (first connection, last disconnection). */
     public static final String PRESENCE_TOPIC = "presence";
     /**
-     * Writers of the accept group commit on PostgreSQL/MariaDB: several commits in flight let the server overlap
-     * their fsyncs. H2 serializes commits anyway, so there one writer makes the largest batches.
+     * Writers of each group commit (accepts, inbox items) on PostgreSQL/MariaDB: several commits in flight let the
+     * server overlap their fsyncs. H2 serializes commits anyway, so there one writer makes the largest batches.
      */
-    private static final int ACCEPT_WRITERS = 4;
+    private static final int GROUP_COMMIT_WRITERS = 4;
 
     private final HeraldConfig config;
     private final Clock clock;
@@ -133,7 +133,10 @@ public final class HeraldServer implements AutoCloseable {
         metrics.gauge("herald_hub_connections", hub, Hub::size);
 
         Map<String, Channel> channelsByName = new LinkedHashMap<>();
-        channelsByName.put(InboxChannel.NAME, new InboxChannel(inbox));
+        int writers = database.dialect() == org.herald.store.Dialect.H2 ? 1 : GROUP_COMMIT_WRITERS;
+        GroupCommit<InboxStore.NewItem> inboxWriter = new GroupCommit<>("inbox", writers, inbox::addAll, inbox::add);
+        started.add(inboxWriter);
+        channelsByName.put(InboxChannel.NAME, new InboxChannel(inboxWriter));
         channelsByName.put(BrowserChannel.NAME, new BrowserChannel(hub, bus));
         for (Channel c : extraChannels) channelsByName.put(c.name(), c);
         ChannelRegistry channels = new ChannelRegistry(List.copyOf(channelsByName.values()));
@@ -143,8 +146,8 @@ public final class HeraldServer implements AutoCloseable {
         sweeper = new Sweeper(deliveries, queue, dispatcher::wake);
 
         var acceptedCounter = metrics.counter("herald_notifications_accepted_total");
-        GroupCommitWriter acceptWriter = new GroupCommitWriter(notifications,
-                database.dialect() == org.herald.store.Dialect.H2 ? 1 : ACCEPT_WRITERS);
+        GroupCommit<NotificationStore.NewNotification> acceptWriter = new GroupCommit<>("accept", writers,
+                notifications::insertAll, notifications::insert);
         started.add(acceptWriter);
         NotificationService service = new NotificationService(notifications, acceptWriter, recipients, channels, Templates.none(),
                 config.notifications().defaultChannels(), clock, dueNow -> {

@@ -25,7 +25,7 @@ import org.herald.core.Json;
 import org.herald.core.Notification;
 import org.herald.core.RecipientId;
 import org.herald.store.DuplicateIdempotencyKeyException;
-import org.herald.store.GroupCommitWriter;
+import org.herald.store.GroupCommit;
 import org.herald.store.NotificationStore;
 import org.herald.store.Recipient;
 import org.herald.store.RecipientStore;
@@ -42,7 +42,7 @@ public final class NotificationService {
             .build();
 
     private final NotificationStore notifications;
-    private final GroupCommitWriter writer;
+    private final GroupCommit<NotificationStore.NewNotification> writer;
     private final RecipientStore recipients;
     private final ChannelRegistry channels;
     private final Templates templates;
@@ -51,7 +51,7 @@ public final class NotificationService {
     /** Told of every accepted notification, with whether it is due now (then the dispatcher is worth waking). */
     private final java.util.function.Consumer<Boolean> onAccepted;
 
-    public NotificationService(NotificationStore notifications, GroupCommitWriter writer, RecipientStore recipients,
+    public NotificationService(NotificationStore notifications, GroupCommit<NotificationStore.NewNotification> writer, RecipientStore recipients,
                                ChannelRegistry channels, Templates templates, List<String> defaultChannels, Clock clock,
                                java.util.function.Consumer<Boolean> onAccepted) {
         this.notifications = notifications;

@@ -18,19 +18,39 @@ public final class InboxStore {
         this.clock = clock;
     }
 
+    /** One item to add: the inbox delivery's id, its recipient and its notification. */
+    public record NewItem(String deliveryId, RecipientId recipient, Notification notification) {}
+
     /** Adds the item of an inbox delivery; a second call for the same delivery changes nothing. */
     public void add(String deliveryId, RecipientId recipient, Notification n) {
+        add(new NewItem(deliveryId, recipient, n));
+    }
+
+    public void add(NewItem item) {
         try {
-            db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO inbox_items (id, recipient, notification_id, type, title, body, "
-                            + "data, created_at, deleted) VALUES (:id, :to, :nid, :type, :title, :body, :data, :created, FALSE)")
-                    .bind("id", deliveryId).bind("to", recipient.toString()).bind("nid", n.id()).bind("type", n.type())
-                    .bind("title", n.title()).bind("body", n.text())
-                    .bind("data", n.data() == null ? null : Json.write(n.data()))
-                    .bind("created", n.createdAt().toEpochMilli())
-                    .execute());
+            db.jdbi().useHandle(h -> insert(h, List.of(item)));
         } catch (RuntimeException e) {
             if (!SqlErrors.isUniqueViolation(e)) throw e;
         }
+    }
+
+    /** Adds many items in one transaction (all or nothing: a caller retries one by one on failure). */
+    public void addAll(List<NewItem> items) {
+        db.jdbi().useTransaction(h -> insert(h, items));
+    }
+
+    private static void insert(org.jdbi.v3.core.Handle h, List<NewItem> items) {
+        var batch = h.prepareBatch("INSERT INTO inbox_items (id, recipient, notification_id, type, title, body, "
+                + "data, created_at, deleted) VALUES (:id, :to, :nid, :type, :title, :body, :data, :created, FALSE)");
+        for (NewItem i : items) {
+            Notification n = i.notification();
+            batch.bind("id", i.deliveryId()).bind("to", i.recipient().toString()).bind("nid", n.id()).bind("type", n.type())
+                    .bind("title", n.title()).bind("body", n.text())
+                    .bind("data", n.data() == null ? null : Json.write(n.data()))
+                    .bind("created", n.createdAt().toEpochMilli())
+                    .add();
+        }
+        batch.execute();
     }
 
     public List<InboxItem> list(RecipientId recipient, boolean unreadOnly, String before, int limit) {

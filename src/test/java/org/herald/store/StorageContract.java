@@ -165,7 +165,7 @@ interface StorageContract {
     @Test
     default void groupCommitStoresConcurrentNotificationsAndFailsOnlyTheOneWithATakenKey() throws Exception {
         StoreFixture f = fixture();
-        try (GroupCommitWriter writer = new GroupCommitWriter(f.notifications, 2);
+        try (GroupCommit<NotificationStore.NewNotification> writer = new GroupCommit<>("accept", 2, f.notifications::insertAll, f.notifications::insert);
              ExecutorService pool = Executors.newFixedThreadPool(16)) {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 200; i++) {

@@ -3,16 +3,18 @@ package org.herald.channel.inbox;
 import org.herald.channel.Channel;
 import org.herald.core.Outcome;
 import org.herald.store.ClaimedDelivery;
+import org.herald.store.GroupCommit;
 import org.herald.store.InboxStore;
 
 /** Puts the notification into the recipient's in-app inbox; stored there it counts as delivered. */
 public final class InboxChannel implements Channel {
     public static final String NAME = "inbox";
 
-    private final InboxStore inbox;
+    private final GroupCommit<InboxStore.NewItem> writer;
 
-    public InboxChannel(InboxStore inbox) {
-        this.inbox = inbox;
+    /** @param writer stores inbox items in group commits (concurrent attempts share one transaction) */
+    public InboxChannel(GroupCommit<InboxStore.NewItem> writer) {
+        this.writer = writer;
     }
 
     @Override
@@ -22,7 +24,7 @@ public final class InboxChannel implements Channel {
 
     @Override
     public Outcome deliver(ClaimedDelivery c) {
-        inbox.add(c.delivery().id(), c.delivery().recipient(), c.notification());
+        writer.insert(new InboxStore.NewItem(c.delivery().id(), c.delivery().recipient(), c.notification()));
         return Outcome.delivered(NAME);
     }
 }

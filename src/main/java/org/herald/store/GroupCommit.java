@@ -7,45 +7,52 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for accepted notifications: concurrent requests hand their notification to a few writer threads,
- * which store everything that arrived meanwhile in one transaction. The commit (an fsync on PostgreSQL, a chunk
- * write on H2) is paid once per batch instead of once per request; each caller still returns only after its own
- * notification is committed. A batch that fails is stored again one by one, so one bad item (a taken idempotency
- * key) fails only its own request.
+ * Group commit: concurrent callers hand their item to a few writer threads, which store everything that arrived
+ * meanwhile in one transaction. The commit (an fsync on PostgreSQL, a chunk write on H2) is paid once per batch
+ * instead of once per item; each caller still returns only after its own item is committed. A batch that fails is
+ * stored again one by one, so one bad item (a taken idempotency key) fails only its own caller.
+ *
+ * @param <T> what is stored
  */
-public final class GroupCommitWriter implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+public final class GroupCommit<T> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     private static final int MAX_BATCH = 256;
 
-    private record Job(NotificationStore.NewNotification item, CompletableFuture<Void> done) {}
+    private record Job<T>(T item, CompletableFuture<Void> done) {}
 
-    private final NotificationStore store;
-    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Consumer<List<T>> storeAll;
+    private final Consumer<T> storeOne;
+    private final BlockingQueue<Job<T>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
-    public GroupCommitWriter(NotificationStore store, int writers) {
-        this.store = store;
+    /**
+     * @param storeAll stores a batch in one transaction (all or nothing)
+     * @param storeOne stores one item; what it throws reaches that item's caller
+     */
+    public GroupCommit(String name, int writers, Consumer<List<T>> storeAll, Consumer<T> storeOne) {
+        this.storeAll = storeAll;
+        this.storeOne = storeOne;
         for (int i = 0; i < writers; i++) {
-            Thread t = Thread.ofVirtual().name("herald-accept-writer-" + i).start(this::loop);
-            this.writers.add(t);
+            this.writers.add(Thread.ofVirtual().name("herald-" + name + "-writer-" + i).start(this::loop));
         }
     }
 
-    /** Stores the notification; returns when it is committed. Throws what storing it threw. */
-    public void insert(NotificationStore.NewNotification item) {
+    /** Stores the item; returns when it is committed. Throws what storing it threw. */
+    public void insert(T item) {
         if (!running) throw new IllegalStateException("Herald is stopping");
-        Job job = new Job(item, new CompletableFuture<>());
+        Job<T> job = new Job<>(item, new CompletableFuture<>());
         queue.add(job);
         try {
             job.done().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing a notification", e);
+            throw new IllegalStateException("interrupted while storing", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
@@ -53,10 +60,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void loop() {
-        List<Job> batch = new ArrayList<>(MAX_BATCH);
+        List<Job<T>> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
-                Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Job<T> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
@@ -70,19 +77,19 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void write(List<Job> batch) {
+    private void write(List<Job<T>> batch) {
         if (batch.size() > 1) {
             try {
-                store.insertAll(batch.stream().map(Job::item).toList());
+                storeAll.accept(batch.stream().map(Job::item).toList());
                 batch.forEach(j -> j.done().complete(null));
                 return;
             } catch (RuntimeException e) {
                 log.debug("group commit of {} failed ({}); storing them one by one", batch.size(), e.toString());
             }
         }
-        for (Job j : batch) {
+        for (Job<T> j : batch) {
             try {
-                store.insert(j.item());
+                storeOne.accept(j.item());
                 j.done().complete(null);
             } catch (RuntimeException e) {
                 j.done().completeExceptionally(e);
