@@ -71,22 +71,28 @@ public final class DeliveryStore {
     public List<ClaimedDelivery> claim(String node, int max, Duration lease) {
         if (max <= 0) return List.of();
         long now = clock.millis();
+        long leaseUntil = now + lease.toMillis();
+        boolean lock = db.dialect().sharedByNodes();
         return db.jdbi().inTransaction(h -> {
             // One index range per priority, most urgent first: never reads rows that are not due yet.
             List<String> ids = new ArrayList<>(max);
             for (int p = Priority.MAX; p >= Priority.MIN && ids.size() < max; p--) {
+                String limit = lock ? db.dialect().limitForUpdateSkipLocked(max - ids.size()) : db.dialect().limit(max - ids.size());
                 ids.addAll(h.createQuery("SELECT d.id FROM deliveries d WHERE d.status = 'queued' AND d.priority = :p "
-                                + "AND d.due_at <= :now ORDER BY d.due_at, d.id" + db.dialect().limitForUpdateSkipLocked(max - ids.size()))
+                                + "AND d.due_at <= :now ORDER BY d.due_at, d.id" + limit)
                         .bind("p", p).bind("now", now).mapTo(String.class).list());
             }
             if (ids.isEmpty()) return List.of();
+            // Without row locks (the embedded database has one process) the update itself decides: only rows still
+            // queued are taken, and only those this claim marked are returned.
             h.createUpdate("UPDATE deliveries SET status = 'sending', claimed_by = :node, lease_until = :lease, "
-                            + "attempts = attempts + 1, updated_at = :now WHERE id IN (<ids>)")
-                    .bind("node", node).bind("lease", now + lease.toMillis()).bind("now", now)
+                            + "attempts = attempts + 1, updated_at = :now WHERE id IN (<ids>) AND status = 'queued'")
+                    .bind("node", node).bind("lease", leaseUntil).bind("now", now)
                     .bindList("ids", ids).execute();
             List<ClaimedDelivery> claimed = h.createQuery("SELECT " + DeliveryRows.COLUMNS + ", " + NotificationRows.PREFIXED
-                            + " FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.id IN (<ids>)")
-                    .bindList("ids", ids)
+                            + " FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.id IN (<ids>) "
+                            + "AND d.status = 'sending' AND d.claimed_by = :node AND d.lease_until = :lease")
+                    .bindList("ids", ids).bind("node", node).bind("lease", leaseUntil)
                     .map((rs, ctx) -> new ClaimedDelivery(DeliveryRows.map(rs), NotificationRows.map(rs, "n_")))
                     .list();
             List<ClaimedDelivery> sorted = new ArrayList<>(claimed);

@@ -21,6 +21,14 @@ public enum Dialect {
         return "classpath:db/migration/" + migrationFolder;
     }
 
+    /**
+     * Whether several Herald processes may share this database, so claims must lock rows. The embedded H2 file
+     * database belongs to one process; its claims use a conditional update instead (H2's SKIP LOCKED is slow).
+     */
+    public boolean sharedByNodes() {
+        return this != H2;
+    }
+
     /** {@code SELECT … ORDER BY …} + this: the first n rows, locked, skipping rows another node holds. */
     public String limitForUpdateSkipLocked(int n) {
         return this == H2
