@@ -24,6 +24,13 @@ public final class ApiKeys {
         this.store = store;
     }
 
+    /** True when the key is known without asking the database (configured, or accepted before): no I/O. */
+    public boolean isKnown(String key) {
+        if (key == null || key.isEmpty()) return false;
+        String h = hash(key);
+        return configured.contains(h) || knownGood.contains(h);
+    }
+
     public boolean isValid(String key) {
         if (key == null || key.isEmpty()) return false;
         String h = hash(key);

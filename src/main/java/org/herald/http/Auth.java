@@ -29,6 +29,10 @@ public final class Auth {
                 JsonErrors.send(ctx.response(), 401, "unauthorized", "a server API key is required: Authorization: Bearer <key>", null);
                 return;
             }
+            if (apiKeys.isKnown(key)) {
+                ctx.next(); // the common case: no thread hop
+                return;
+            }
             var context = io.vertx.core.Vertx.currentContext();
             executor.execute(() -> {
                 boolean ok;

@@ -33,6 +33,9 @@ public final class Database implements AutoCloseable {
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         if (dialect == Dialect.POSTGRESQL) {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+            // A generic plan cached while a table was empty keeps scanning it whole once it has rows (measured on
+            // the claim's UPDATE … WHERE id IN (…)): plan every execution for its values.
+            hc.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
         }
         this.dataSource = new HikariDataSource(hc);
         this.jdbi = Jdbi.create(dataSource);
