@@ -14,6 +14,7 @@ ROOT=$(cd "$HUB_DIR/../.." && pwd)
 CONNECTIONS=10000
 MESSAGES=200
 ROUNDS=3
+PUBLISHERS=1
 WARMUP=200
 LATENCY_SAMPLES=50
 SIZE=100
@@ -45,6 +46,8 @@ RSS per connection, RSS with many idle connections, server CPU per delivery (use
   --connections N        WebSocket connections of the throughput/latency run (default $CONNECTIONS)
   --messages M           messages per throughput round (default $MESSAGES); --rounds R rounds (default $ROUNDS,
                          the median is reported) after an unmeasured warm-up round of --warmup W (default $WARMUP)
+  --publishers K         publish chains in the throughput rounds (default 1: each POST as soon as the previous
+                         one is answered; K: K POSTs in flight, a burst the server may coalesce per connection)
   --latency-samples L    single messages of the latency phase (default $LATENCY_SAMPLES)
   --size B               bytes of the published body (default $SIZE)
   --idle-connections N   connections of the idle-RSS run (default $IDLE_CONNECTIONS; capped by the open-files
@@ -84,6 +87,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS=$(need_int "$1" "${2-}"); shift 2 ;;
     --messages) MESSAGES=$(need_int "$1" "${2-}"); shift 2 ;;
     --rounds) ROUNDS=$(need_int "$1" "${2-}"); shift 2 ;;
+    --publishers) PUBLISHERS=$(need_int "$1" "${2-}"); [ "$PUBLISHERS" -ge 1 ] || die "--publishers must be >= 1"; shift 2 ;;
     --warmup) WARMUP=$(need_int "$1" "${2-}"); shift 2 ;;
     --latency-samples) LATENCY_SAMPLES=$(need_int "$1" "${2-}"); shift 2 ;;
     --size) SIZE=$(need_int "$1" "${2-}"); shift 2 ;;
@@ -305,7 +309,7 @@ for t in "${TARGET_LIST[@]}"; do
     [ "$JDK_MAJOR" -ge 25 ] && extra+=(--jfr-cpu-time true)
   fi
   run_client "$t" "$WORK/$t-bench.txt" --mode bench --connections "$CONNECTIONS" --messages "$MESSAGES" \
-      --rounds "$ROUNDS" --warmup "$WARMUP" --latency-samples "$LATENCY_SAMPLES" --size "$SIZE" "${extra[@]}" \
+      --rounds "$ROUNDS" --publishers "$PUBLISHERS" --warmup "$WARMUP" --latency-samples "$LATENCY_SAMPLES" --size "$SIZE" "${extra[@]}" \
     || log "$t: the load client failed (see above)"
   stop_server
 
@@ -371,7 +375,7 @@ REPORT="$RESULTS_DIR/$STAMP.md"
   echo "- Machine: nproc $(nproc --all), CPU \"$CPU_MODEL\", $(awk '/MemTotal/ {printf "%d GB", $2/1048576+0.5}' /proc/meminfo) RAM, Linux $(uname -r); JDK $JDK_VERSION; Node $NODE_VERSION, ws $WS_VERSION"
   [[ ",$TARGETS," == *",herald,"* ]] && echo "- Herald: $HERALD_BUILD_NOTE, jar sha256 $JAR_SHA; JVM \`$HERALD_GC $HERALD_HEAP\`; H2; HERALD_HUB_MAX_CONNECTIONS_PER_IP=100000, HERALD_HUB_MAX_FRAMES_PER_SECOND=1000, HERALD_HUB_PING_INTERVAL=10m"
   echo "- Pinning: server \`taskset -c $SERVER_CPU\`, load client \`taskset -c $CLIENT_CPU\` (Java $JDK_VERSION, Vert.x 5.2.0, epoll, one event loop)"
-  echo "- Work: $CONNECTIONS connections; warm-up $WARMUP messages, then $ROUNDS rounds of $MESSAGES messages back to back (body $SIZE bytes; the frame on the wire is the same for both servers); $LATENCY_SAMPLES single messages for latency"
+  echo "- Work: $CONNECTIONS connections; warm-up $WARMUP messages, then $ROUNDS rounds of $MESSAGES messages back to back ($([ "$PUBLISHERS" = 1 ] && echo "one POST at a time" || echo "$PUBLISHERS POSTs in flight"); body $SIZE bytes; the frame on the wire is the same for both servers); $LATENCY_SAMPLES single messages for latency"
   echo "- Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER"
   echo
   echo "| server | deliveries/s (median of $ROUNDS) | each round | latency p50 / p99 (max) ms | RSS idle → with $CONNECTIONS conns | RSS per connection | idle run: RSS with N conns | server CPU per delivery user + kernel (deliveries per CPU-second) | server CPU busy | client CPU busy | other CPU | load avg at end |"

@@ -61,6 +61,7 @@ public final class LoadClient {
         int connections = 10_000;
         int messages = 200;
         int rounds = 3;
+        int publishers = 1;
         int warmup = 200;
         int latencySamples = 50;
         int latencyWarmup = 10;
@@ -101,6 +102,7 @@ public final class LoadClient {
                 case "--connections" -> o.connections = Integer.parseInt(v);
                 case "--messages" -> o.messages = Integer.parseInt(v);
                 case "--rounds" -> o.rounds = Integer.parseInt(v);
+                case "--publishers" -> o.publishers = Integer.parseInt(v);
                 case "--warmup" -> o.warmup = Integer.parseInt(v);
                 case "--latency-samples" -> o.latencySamples = Integer.parseInt(v);
                 case "--latency-warmup" -> o.latencyWarmup = Integer.parseInt(v);
@@ -150,6 +152,8 @@ public final class LoadClient {
                   --messages M             messages per throughput round (default 200)
                   --rounds R               throughput rounds (default 3; median and best are reported)
                   --warmup W               messages of the unmeasured warm-up round (default 200)
+                  --publishers K           concurrent publish chains in the throughput rounds (default 1: each
+                                           POST after the previous answer; K > 1: K POSTs in flight)
                   --latency-samples L      single messages for the latency phase (default 50)
                   --latency-warmup K       unrecorded single messages before them (default 10)
                   --latency-gap-ms MS      pause between latency samples (default 10)
@@ -259,7 +263,7 @@ public final class LoadClient {
             clients[i] = vertx.createWebSocketClient(wo);
         }
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setDefaultHost(o.host).setDefaultPort(o.port), new PoolOptions().setHttp1MaxSize(1));
+                .setDefaultHost(o.host).setDefaultPort(o.port), new PoolOptions().setHttp1MaxSize(Math.max(1, o.publishers)));
         this.conns = new Conn[o.connections];
         for (int i = 0; i < conns.length; i++) conns[i] = new Conn(i);
         this.jwtKey = o.secret == null ? new byte[1] : o.secret.getBytes(StandardCharsets.UTF_8);
@@ -471,13 +475,23 @@ public final class LoadClient {
     }
 
     private void publishFrom(long n, long end, Promise<Void> p) {
+        publishFrom(n, end, 1, p);
+    }
+
+    Future<Void> publishStrided(long from, long end, int stride) {
+        Promise<Void> p = Promise.promise();
+        publishFrom(from, end, stride, p);
+        return p.future();
+    }
+
+    private void publishFrom(long n, long end, int stride, Promise<Void> p) {
         if (n >= end) {
             p.complete();
             return;
         }
         publish(n).onComplete(ar -> {
             if (ar.failed()) p.fail(ar.cause());
-            else publishFrom(n + 1, end, p);
+            else publishFrom(n + stride, end, stride, p);
         });
     }
 
@@ -496,10 +510,16 @@ public final class LoadClient {
         phase = p;
         long start = System.nanoTime();
         CompletableFuture<Long> published = new CompletableFuture<>();
-        ctx.runOnContext(v -> publishChain(first, count).onComplete(ar -> {
-            if (ar.succeeded()) published.complete(System.nanoTime());
-            else published.completeExceptionally(ar.cause());
-        }));
+        ctx.runOnContext(v -> {
+            // K chains; chain j publishes messages first+j, first+j+K, … (one chain: strictly back to back)
+            int k = Math.max(1, Math.min(o.publishers, count));
+            List<Future<Void>> chains = new ArrayList<>();
+            for (int j = 0; j < k; j++) chains.add(publishStrided(first + j, first + count, k));
+            Future.all(chains).onComplete(ar -> {
+                if (ar.succeeded()) published.complete(System.nanoTime());
+                else published.completeExceptionally(ar.cause());
+            });
+        });
         long publishEnd = published.get(o.phaseTimeoutSeconds, TimeUnit.SECONDS);
         long end;
         try {
@@ -711,6 +731,7 @@ public final class LoadClient {
         double[] rates = rounds.stream().mapToDouble(RoundResult::perSecond).sorted().toArray();
         put("message_bytes_published", body(1, System.nanoTime()).length());
         put("throughput_rounds", rounds.size());
+        put("publishers", o.publishers);
         put("throughput_each", String.join(" ", Arrays.stream(rounds.stream().mapToDouble(RoundResult::perSecond).toArray())
                 .mapToObj(d -> Long.toString(Math.round(d))).toList()));
         put("throughput_median", Math.round(rates[rates.length / 2]));
