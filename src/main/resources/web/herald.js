@@ -879,6 +879,88 @@ export class Herald {
         if (this.options.debug) console.debug('[herald]', ...a);
     }
 
+    // ----- Web Push ---------------------------------------------------------------------------------------------
+
+    /** Whether this browser can do Web Push at all (service workers, PushManager, notifications, a secure origin). */
+    static pushSupported() {
+        return typeof window !== 'undefined' && window.isSecureContext !== false && 'serviceWorker' in navigator
+            && 'PushManager' in window && 'Notification' in window;
+    }
+
+    /**
+     * `'unsupported'`, `'denied'` (the user blocked notifications), `'prompt'` (not asked yet), `'granted'` (allowed,
+     * this browser not subscribed) or `'subscribed'`.
+     */
+    async pushState() {
+        if (!Herald.pushSupported()) return 'unsupported';
+        if (Notification.permission === 'denied') return 'denied';
+        if (Notification.permission !== 'granted') return 'prompt';
+        const reg = await navigator.serviceWorker.getRegistration(this._swScope());
+        const sub = reg && await reg.pushManager.getSubscription();
+        return sub && await readPushContact() ? 'subscribed' : 'granted';
+    }
+
+    /**
+     * Turns Web Push on for this browser: asks for permission (call it from a click: browsers ignore the request
+     * otherwise), registers the service worker, subscribes with Herald's VAPID key and hands the subscription to
+     * Herald. Idempotent; calling it on every page load once permission is granted keeps the subscription fresh.
+     * Resolves to `{contact_id}`; rejects with a HeraldError (`unsupported`, `permission_denied`, `push_service`, …).
+     */
+    async enablePush({ serviceWorker = this.baseUrl + '/herald-sw.js', scope } = {}) {
+        if (!Herald.pushSupported()) throw new HeraldError(0, 'unsupported', 'this browser (or an http:// origin) cannot do Web Push');
+        const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+        if (permission !== 'granted') throw new HeraldError(0, 'permission_denied', 'notifications are not allowed for this site');
+        const reg = await navigator.serviceWorker.register(serviceWorker, scope ? { scope } : undefined);
+        await navigator.serviceWorker.ready;
+        const { key } = await this._http('GET', '/api/v1/push/vapid-public-key');
+        const applicationServerKey = base64UrlToBytes(key);
+        let sub = await reg.pushManager.getSubscription();
+        if (sub && !sameKey(sub.options && sub.options.applicationServerKey, applicationServerKey)) {
+            await sub.unsubscribe(); // Herald's VAPID key was rotated: the old subscription is dead
+            sub = null;
+        }
+        if (!sub) {
+            try {
+                sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
+            } catch (e) {
+                throw new HeraldError(0, 'push_service', 'the browser could not subscribe at its push service: ' + (e && e.message));
+            }
+        }
+        const r = await this._http('POST', '/api/v1/push/subscriptions', sub.toJSON());
+        await writePushContact({ contact_id: r.contact_id, secret: r.secret, base: this.baseUrl, key: applicationServerKey });
+        this._swRegistration = reg;
+        return { contact_id: r.contact_id };
+    }
+
+    /** Re-announces an existing subscription (after a permission granted earlier); does nothing otherwise. */
+    async resumePush(options) {
+        if (!Herald.pushSupported() || Notification.permission !== 'granted') return null;
+        const reg = await navigator.serviceWorker.getRegistration(this._swScope());
+        if (!reg || !await reg.pushManager.getSubscription()) return null;
+        return this.enablePush(options);
+    }
+
+    /** Turns Web Push off for this browser: unsubscribes at the push service and at Herald. */
+    async disablePush() {
+        if (!Herald.pushSupported()) return;
+        const contact = await readPushContact();
+        const reg = await navigator.serviceWorker.getRegistration(this._swScope());
+        const sub = reg && await reg.pushManager.getSubscription();
+        if (sub) await sub.unsubscribe();
+        if (contact) {
+            try {
+                await this._http('DELETE', '/api/v1/push/subscriptions/' + encodeURIComponent(contact.contact_id));
+            } catch (e) {
+                if (!(e instanceof HeraldError) || e.status !== 404) throw e;
+            }
+            await writePushContact(null);
+        }
+    }
+
+    _swScope() {
+        return this.baseUrl + '/';
+    }
+
     // ----- internals: HTTP -------------------------------------------------------------------------------------
 
     async _http(method, path, body) {
@@ -972,6 +1054,66 @@ class Inbox {
         this._timer = setTimeout(run, delay);
         if (delay > 0) this._late = setTimeout(run, delay + 2000);
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Web Push helpers: the contact (id, secret, Herald's URL, VAPID key) lives in IndexedDB, where herald-sw.js reads it.
+
+const PUSH_DB = 'herald';
+const PUSH_STORE = 'push';
+const PUSH_CONTACT = 'contact';
+
+function pushDb() {
+    return new Promise((resolve, reject) => {
+        const open = indexedDB.open(PUSH_DB, 1);
+        open.onupgradeneeded = () => open.result.createObjectStore(PUSH_STORE);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+    });
+}
+
+async function readPushContact() {
+    const db = await pushDb();
+    try {
+        return await new Promise((resolve, reject) => {
+            const get = db.transaction(PUSH_STORE, 'readonly').objectStore(PUSH_STORE).get(PUSH_CONTACT);
+            get.onsuccess = () => resolve(get.result || null);
+            get.onerror = () => reject(get.error);
+        });
+    } finally {
+        db.close();
+    }
+}
+
+async function writePushContact(contact) {
+    const db = await pushDb();
+    try {
+        await new Promise((resolve, reject) => {
+            const tx = db.transaction(PUSH_STORE, 'readwrite');
+            const store = tx.objectStore(PUSH_STORE);
+            if (contact) store.put(contact, PUSH_CONTACT); else store.delete(PUSH_CONTACT);
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+        });
+    } finally {
+        db.close();
+    }
+}
+
+function base64UrlToBytes(s) {
+    const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4);
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+}
+
+function sameKey(a, b) {
+    if (!a || !b) return false;
+    const x = new Uint8Array(a instanceof ArrayBuffer ? a : a.buffer || a);
+    if (x.length !== b.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== b[i]) return false;
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

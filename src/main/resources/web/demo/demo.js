@@ -20,6 +20,17 @@ function setStatus(state, text) {
   pill.textContent = text;
 }
 
+async function renderPush() {
+  const button = $('push');
+  if (!herald) { button.hidden = true; return; }
+  const state = await herald.pushState().catch(() => 'unsupported');
+  button.hidden = false;
+  button.dataset.state = state;
+  button.disabled = state === 'unsupported' || state === 'denied';
+  button.textContent = { subscribed: 'Disable notifications', denied: 'Notifications blocked',
+    unsupported: 'Notifications unavailable' }[state] || 'Enable notifications';
+}
+
 function showSignedIn(on) {
   $('signin').hidden = on;
   $('app').hidden = !on;
@@ -94,6 +105,7 @@ function start(token) {
     log((c.reconnected ? 'reconnected' : 'connected') + ' as ' + c.recipient + ' (seq ' + c.seq
       + (c.since != null ? ', resumed after ' + c.since : '') + (c.recovered ? '' : ', some notifications could not be replayed') + ')');
     renderInbox();
+    herald.resumePush().catch((e) => log('push: ' + e.message)).finally(renderPush);
   });
   herald.on('reconnecting', (r) => {
     setStatus('reconnecting', 'Reconnecting in ' + (r.delay / 1000).toFixed(1) + ' s');
@@ -132,6 +144,26 @@ $('signout').addEventListener('click', () => {
   sessionStorage.removeItem(STORE_KEY);
   setStatus('idle', 'Signed out');
   showSignedIn(false);
+  renderPush();
+});
+
+$('push').addEventListener('click', async () => {
+  if (!herald) return;
+  const button = $('push');
+  button.disabled = true;
+  try {
+    if (button.dataset.state === 'subscribed') {
+      await herald.disablePush();
+      log('notifications disabled for this browser');
+    } else {
+      const r = await herald.enablePush();
+      log('notifications enabled for this browser (contact ' + r.contact_id + ')');
+    }
+  } catch (e) {
+    log('notifications: ' + (e.code ? e.code + ' — ' : '') + e.message);
+  }
+  button.disabled = false;
+  renderPush();
 });
 
 $('mark-all').addEventListener('click', () => {

@@ -26,6 +26,29 @@ import org.herald.channel.Channel;
 import org.herald.channel.ChannelRegistry;
 import org.herald.channel.browser.BrowserChannel;
 import org.herald.channel.inbox.InboxChannel;
+import org.herald.channel.webpush.PushCleanup;
+import org.herald.channel.webpush.WebPush;
+import org.herald.channel.webpush.WebPushChannel;
+import org.herald.auth.PushContactSecrets;
+import org.herald.config.WebPushConfig;
+import org.herald.http.PushRoutes;
+import org.herald.http.CommandRoutes;
+import org.herald.commands.CommandRunner;
+import org.herald.compat.Abills;
+import org.herald.commands.ResultNotifier;
+import org.herald.store.CommandStore;
+import org.herald.http.BlfRoutes;
+import org.herald.http.TemplateRoutes;
+import org.herald.http.GatewayRoutes;
+import org.herald.gateway.GatewayRegistry;
+import org.herald.gateway.ImapInbox;
+import org.herald.http.IncomingRoutes;
+import org.herald.store.IncomingStore;
+import org.herald.channel.gateway.GatewayChannel;
+import org.herald.template.FileTemplates;
+import org.herald.template.TemplateFiles;
+import org.herald.http.ConsoleRoutes;
+import org.herald.telephony.Telephony;
 import org.herald.http.PresenceRoutes;
 import org.herald.http.StaticRoutes;
 import org.herald.http.TopicRoutes;
@@ -48,7 +71,6 @@ import org.herald.auth.ApiKeys;
 import org.herald.auth.ClientTokens;
 import org.herald.pipeline.NotificationRequestParser;
 import org.herald.pipeline.NotificationService;
-import org.herald.pipeline.Templates;
 import org.herald.queue.Dispatcher;
 import org.herald.queue.QueueSettings;
 import org.herald.queue.Sweeper;
@@ -84,6 +106,10 @@ public final class HeraldServer implements AutoCloseable {
     private Sweeper sweeper;
     private final TopicSnapshots snapshots = new TopicSnapshots();
     private Hub hub;
+    private PushCleanup pushCleanup;
+    private Telephony telephony;
+    private GatewayRegistry gateways;
+    private Abills abills;
     private int port;
     private String firstApiKey;
 
@@ -138,6 +164,13 @@ public final class HeraldServer implements AutoCloseable {
         started.add(inboxWriter);
         channelsByName.put(InboxChannel.NAME, new InboxChannel(inboxWriter));
         channelsByName.put(BrowserChannel.NAME, new BrowserChannel(hub, bus));
+        GatewayRegistry gateways = new GatewayRegistry(config.gateways(), clock);
+        this.gateways = gateways;
+        // the channel exists when gateways can appear on reload; without any it skips deliveries like a disabled one
+        if (gateways.serves(GatewayChannel.EMAIL)) channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients));
+        if (gateways.serves(GatewayChannel.SMS)) channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients));
+        WebPush webPush = config.webpush().enabled() ? webPush(database) : null;
+        if (webPush != null) channelsByName.put(WebPushChannel.NAME, webPush.channel());
         for (Channel c : extraChannels) channelsByName.put(c.name(), c);
         ChannelRegistry channels = new ChannelRegistry(List.copyOf(channelsByName.values()));
 
@@ -149,11 +182,16 @@ public final class HeraldServer implements AutoCloseable {
         GroupCommit<NotificationStore.NewNotification> acceptWriter = new GroupCommit<>("accept", writers,
                 notifications::insertAll, notifications::insert);
         started.add(acceptWriter);
-        NotificationService service = new NotificationService(notifications, acceptWriter, recipients, channels, Templates.none(),
+        TemplateFiles templateFiles = new TemplateFiles(config.templatesPath());
+        NotificationService service = new NotificationService(notifications, acceptWriter, recipients, channels,
+                new FileTemplates(templateFiles, config.templates().defaultLang()),
                 config.notifications().defaultChannels(), clock, dueNow -> {
                     acceptedCounter.increment();
                     if (dueNow) dispatcher.wake();
                 });
+        CommandStore commandStore = new CommandStore(database, clock);
+        CommandRunner commands = new CommandRunner(config.commands(), commandStore,
+                new ResultNotifier(service, commandStore, Durations.parse(config.notifications().defaultTtl())), clock);
         var parser = new NotificationRequestParser(config.notifications().maxRecipients(),
                 config.notifications().maxContentBytes(), Durations.parse(config.notifications().defaultTtl()));
 
@@ -172,6 +210,28 @@ public final class HeraldServer implements AutoCloseable {
         routes.add(new PresenceRoutes(hub)::mount);
         routes.add(new TopicRoutes(bus)::mount);
         routes.add(new StaticRoutes()::mount);
+        routes.add(new CommandRoutes(commands, commandStore)::mount);
+        routes.add(new TemplateRoutes(templateFiles)::mount);
+        routes.add(new GatewayRoutes(gateways)::mount);
+        IncomingStore incoming = new IncomingStore(database, outbox);
+        routes.add(new IncomingRoutes(incoming)::mount);
+        for (var g : config.gateways()) {
+            if (!ImapInbox.wanted(g)) continue;
+            ImapInbox mailbox = new ImapInbox(g, incoming, clock);
+            mailbox.start();
+            started.add(mailbox);
+        }
+        if (config.blf().enabled()) {
+            telephony = new Telephony(config.blf(), bus, snapshots, clock);
+            started.add(telephony);
+        }
+        routes.add(new BlfRoutes(telephony == null ? null : telephony.state())::mount);
+        routes.add(new ConsoleRoutes(deliveries, hub, telephony != null)::mount);
+        if (webPush != null) {
+            routes.add(new PushRoutes(webPush.keys(), webPush.endpoints(), webPush.subscriptions(), webPush.messages(),
+                    deliveries, new PushContactSecrets(FirstStart.clientSecret(config)),
+                    config.webpush().maxSubscriptionsPerRecipient())::mount);
+        }
         HttpApi http = new HttpApi(vertx, new Handlers(blocking), new Auth(apiKeys, tokens, blocking),
                 config.http().maxBodyBytes(), metrics, routes);
         HubSettings hubSettings = HubSettings.from(config.hub());
@@ -190,6 +250,10 @@ public final class HeraldServer implements AutoCloseable {
         started.add(dispatcher);
         sweeper.start();
         started.add(sweeper);
+        if (webPush != null) {
+            webPush.cleanup().start(Durations.parse(config.webpush().cleanupInterval()));
+            started.add(webPush.cleanup());
+        }
         if (!config.webhooks().isEmpty()) {
             Map<String, String> secrets = new LinkedHashMap<>();
             for (WebhookConfig w : config.webhooks()) secrets.put(w.url(), w.secret());
@@ -199,12 +263,36 @@ public final class HeraldServer implements AutoCloseable {
             sender.start();
             started.add(sender);
         }
+        started.add(commands); // stops after the listener, before the queue: a killed run is still recorded and told
+        if (config.abills().enabled()) {
+            abills = Abills.start(config.abills(), new Abills.Parts(vertx, hub, service, commands,
+                    new BrowserStore(database, outbox, clock), deliveries, blocking,
+                    Durations.parse(config.notifications().defaultTtl()), clock));
+            started.add(abills);
+        }
         port = http.start(config.http().host(), config.http().port());
+        if (telephony != null) telephony.start();
         started.add(http);
         started.add(ws);
         log.info("Herald ready on port {} in {} ms (node {}, database {})", port, (System.nanoTime() - t0) / 1_000_000,
                 node, database.dialect().name().toLowerCase());
         return this;
+    }
+
+    private WebPush webPush(Database database) {
+        var w = config.webpush();
+        if (WebPushConfig.DEFAULT_SUBJECT.equals(w.subject())) {
+            log.warn("webpush.subject is not set: push services get the placeholder {} as the operator's contact, and "
+                    + "some (Apple's) refuse it; set a real mailto: or https: address", w.subject());
+        }
+        WebPush push = WebPush.create(w, VapidKeyFile.load(config, log), database, clock);
+        pushCleanup = push.cleanup();
+        return push;
+    }
+
+    /** The Web Push clean-up job (null when Web Push is off); tests run it on demand. */
+    public PushCleanup pushCleanup() {
+        return pushCleanup;
     }
 
     private void queueDepthGauges(PrometheusMeterRegistry metrics, DeliveryStore deliveries) {
@@ -256,6 +344,43 @@ public final class HeraldServer implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /**
+     * SIGHUP with the configuration read again: new gateway settings take effect (an email channel that had no
+     * gateway at start still needs a restart), then {@link #reload()}.
+     */
+    public void reload(HeraldConfig fresh) {
+        gateways.replace(fresh.gateways());
+        log.info("reloaded: {} gateways", fresh.gateways().size());
+        reload();
+    }
+
+    /** Reopens the log file and re-reads the BLF operators file (SIGHUP). Other settings need a restart. */
+    public void reload() {
+        Logging.apply(config.log());
+        if (telephony != null) {
+            try {
+                telephony.reloadOperators(config.blf());
+            } catch (RuntimeException e) {
+                log.warn("reload: the BLF operators were not re-read: {}", e.getMessage());
+            }
+        }
+        log.info("reloaded: log file reopened{}", telephony != null ? ", BLF operators re-read" : "");
+    }
+
+    public GatewayRegistry gateways() {
+        return gateways;
+    }
+
+    /** ABillS compatibility's listeners, or null when it is off. */
+    public Abills abills() {
+        return abills;
+    }
+
+    /** The BLF panel's server side, or null when no PBX is configured. */
+    public Telephony telephony() {
+        return telephony;
     }
 
     public Sweeper sweeper() {

@@ -37,6 +37,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "herald-shutdown"));
         server.start();
+        onHangUp(server, config);
         if (pidFile != null) Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         if (server.firstApiKey() != null) {
             System.out.println();
@@ -50,6 +51,29 @@ final class ServeCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * SIGHUP (systemctl reload, logrotate's postrotate): reopen the log file and re-read what Herald reads from files
+     * at start (the BLF operators CSV). A platform without the signal keeps running without it.
+     */
+    @SuppressWarnings("restriction")
+    private static void onHangUp(HeraldServer server, ConfigOption config) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().start(() -> {
+                HeraldConfig fresh;
+                try {
+                    fresh = config.load();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(ServeCommand.class).error("reload refused, the configuration is invalid: {}", e.getMessage());
+                    server.reload();
+                    return;
+                }
+                server.reload(fresh);
+            }));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("SIGHUP cannot be handled here: {}", e.getMessage());
+        }
     }
 
     private void deletePidFile() {

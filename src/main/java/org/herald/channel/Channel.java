@@ -1,6 +1,9 @@
 package org.herald.channel;
 
+import java.util.Collection;
+import java.util.Map;
 import org.herald.core.Outcome;
+import org.herald.core.RecipientId;
 import org.herald.store.ClaimedDelivery;
 
 /**
@@ -18,6 +21,14 @@ public interface Channel {
     /** The contact key a recipient needs for this channel (e.g. {@code email}), or null when none is needed. */
     default String requiredContact() {
         return null;
+    }
+
+    /**
+     * Of {@code recipients}, those this channel cannot reach for a reason beyond contacts (e.g. no push subscription),
+     * each with the reason; their deliveries are recorded as skipped. Called once per notification at accept time.
+     */
+    default Map<RecipientId, String> unreachable(Collection<RecipientId> recipients) {
+        return Map.of();
     }
 
     Outcome deliver(ClaimedDelivery delivery) throws Exception;

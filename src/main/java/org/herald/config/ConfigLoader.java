@@ -71,15 +71,8 @@ public final class ConfigLoader {
                 default -> throw new ConfigException(var + " (" + key.path() + "): '" + value + "' is not true or false");
             };
             case STRING_LIST -> stringList(value);
-            case OBJECT_LIST -> {
-                try {
-                    JsonNode parsed = YAML.readTree(value);
-                    if (!parsed.isArray()) throw new ConfigException(var + " (" + key.path() + "): must be a JSON/YAML list");
-                    yield parsed;
-                } catch (IOException e) {
-                    throw new ConfigException(var + " (" + key.path() + "): not a JSON/YAML list: " + firstLine(e.getMessage()));
-                }
-            }
+            case STRING_MAP -> structured(var, key, value, JsonNode::isObject, "object");
+            case OBJECT_LIST -> structured(var, key, value, JsonNode::isArray, "list");
         };
         String[] parts = key.path().split("\\.");
         ObjectNode parent = root;
@@ -134,6 +127,18 @@ public final class ConfigLoader {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** A JSON/YAML value of an environment variable that must be a list or an object. */
+    private static JsonNode structured(String var, ConfigSchema.Key key, String value, java.util.function.Predicate<JsonNode> shape, String what) {
+        JsonNode parsed;
+        try {
+            parsed = YAML.readTree(value);
+        } catch (IOException e) {
+            throw new ConfigException(var + " (" + key.path() + "): not a JSON/YAML " + what + ": " + firstLine(e.getMessage()));
+        }
+        if (parsed == null || !shape.test(parsed)) throw new ConfigException(var + " (" + key.path() + "): must be a JSON/YAML " + what);
+        return parsed;
     }
 
     private static String firstLine(String message) {

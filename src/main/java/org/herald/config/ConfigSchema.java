@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public final class ConfigSchema {
 
-    public enum Kind { STRING, INTEGER, BOOLEAN, STRING_LIST, OBJECT_LIST }
+    public enum Kind { STRING, INTEGER, BOOLEAN, STRING_LIST, OBJECT_LIST, STRING_MAP }
 
     /** One key. {@code defaultValue} is what an empty configuration yields, or null. */
     public record Key(String path, Kind kind, List<String> envVars, Object defaultValue, String doc, boolean secret,
@@ -68,6 +68,8 @@ public final class ConfigSchema {
                     kind = Kind.OBJECT_LIST;
                     elementKeys = keysOf((Class<?>) element, path + "[].");
                 }
+            } else if (type == java.util.Map.class) {
+                kind = Kind.STRING_MAP;
             } else throw new IllegalStateException("unsupported configuration type " + type + " at " + path);
             keys.add(new Key(path, kind, List.copyOf(env), dflt, doc.value(), doc.secret(), elementKeys));
         }

@@ -61,6 +61,18 @@ final class ConfigValidator {
         v.range("hub.max_connections_per_recipient", hub.maxConnectionsPerRecipient(), 1, 100_000);
         v.range("hub.max_connections_per_ip", hub.maxConnectionsPerIp(), 1, 10_000_000);
         v.range("hub.replay_limit", hub.replayLimit(), 1, 1_000_000);
+        webPush(v, c.webpush());
+        blf(v, c.blf());
+        commands(v, c.commands());
+        gateways(v, c.gateways());
+        v.range("abills.internal_port", c.abills().internalPort(), 0, 65535);
+        v.range("abills.browser_port", c.abills().browserPort(), 0, 65535);
+        v.duration("abills.session_cache", c.abills().sessionCache());
+        if (!c.abills().adminSidQuery().contains("?")) v.problem("abills.admin_sid_query", "needs one ? for the sid");
+        v.range("abills.user_browser_port", c.abills().userBrowserPort(), 0, 65535);
+        if (c.abills().userSidQuery() != null && !c.abills().userSidQuery().contains("?")) v.problem("abills.user_sid_query", "needs one ? for the sid");
+        if (!c.abills().adminKind().matches("[a-z][a-z0-9_-]{0,31}")) v.problem("abills.admin_kind", "must match [a-z][a-z0-9_-]{0,31}");
+        if (!c.abills().userKind().matches("[a-z][a-z0-9_-]{0,31}")) v.problem("abills.user_kind", "must match [a-z][a-z0-9_-]{0,31}");
         for (int i = 0; i < c.webhooks().size(); i++) {
             WebhookConfig w = c.webhooks().get(i);
             String key = "webhooks[" + i + "]";
@@ -76,6 +88,95 @@ final class ConfigValidator {
         if (!Set.of("error", "warn", "info", "debug", "trace").contains(c.log().level())) v.problem("log.level", "must be error, warn, info, debug or trace");
         if (!Set.of("text", "json").contains(c.log().format())) v.problem("log.format", "must be text or json");
         if (!v.problems.isEmpty()) throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", v.problems));
+    }
+
+    private static void webPush(ConfigValidator v, WebPushConfig w) {
+        if (!w.subject().startsWith("mailto:") && !w.subject().startsWith("https://")) {
+            v.problem("webpush.subject", "must be a mailto: or https: URI (the operator's contact for push services)");
+        }
+        if ((w.vapidPublicKey() == null) != (w.vapidPrivateKey() == null)) {
+            v.problem("webpush.vapid_private_key", "set both vapid_public_key and vapid_private_key, or neither");
+        }
+        if (!Set.of("payload", "fetch").contains(w.mode())) v.problem("webpush.mode", "must be payload or fetch");
+        for (String origin : w.allowedEndpoints()) {
+            if (!origin.matches("(https://(\\*\\.)?|http://)[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+                v.problem("webpush.allowed_endpoints", "'" + origin + "' is not an origin like https://push.example.com or https://*.example.com");
+            }
+        }
+        v.duration("webpush.timeout", w.timeout());
+        v.range("webpush.max_concurrency_per_service", w.maxConcurrencyPerService(), 1, 10_000);
+        v.range("webpush.max_subscriptions_per_recipient", w.maxSubscriptionsPerRecipient(), 1, 1000);
+        v.duration("webpush.message_ttl", w.messageTtl());
+        v.duration("webpush.subscription_max_age", w.subscriptionMaxAge());
+        v.duration("webpush.cleanup_interval", w.cleanupInterval());
+    }
+
+    private static void gateways(ConfigValidator v, List<GatewayConfig> gateways) {
+        Set<String> ids = new java.util.HashSet<>();
+        for (GatewayConfig g : gateways) if (g.id() != null) ids.add(g.id());
+        for (int i = 0; i < gateways.size(); i++) {
+            GatewayConfig g = gateways.get(i);
+            String key = "gateways[" + i + "]";
+            if (g.id() == null || !g.id().matches("[A-Za-z0-9_.-]{1,64}")) v.problem(key + ".id", "must be 1-64 letters, digits, _ . -");
+            if (!Set.of("email", "sms").contains(g.channel())) v.problem(key + ".channel", "must be email or sms");
+            if ("email".equals(g.channel()) && !"smtp".equals(g.module())) v.problem(key + ".module", "an email gateway's module must be smtp");
+            if ("sms".equals(g.channel()) && !"http".equals(g.module())) v.problem(key + ".module", "an sms gateway's module must be http");
+            if ("http".equals(g.module()) && (g.settings().get("url") == null || !isHttpUrl(g.settings().get("url").replaceAll("\\{\\{[^}]*}}}?", "x")))) {
+                v.problem(key + ".settings.url", "must be an http(s) URL (it may hold {{to}}, {{text}} …)");
+            }
+            if (g.fallback() != null && (!ids.contains(g.fallback()) || g.fallback().equals(g.id()))) {
+                v.problem(key + ".fallback", "must name another gateway");
+            }
+            v.range(key + ".max_concurrency", g.maxConcurrency(), 1, 1000);
+            if ("smtp".equals(g.module())) {
+                if (g.settings().get("host") == null) v.problem(key + ".settings.host", "is required");
+                if (g.settings().get("from") == null) v.problem(key + ".settings.from", "is required (the From address)");
+                String sec = g.settings().getOrDefault("security", "starttls");
+                if (!Set.of("none", "starttls", "tls").contains(sec)) v.problem(key + ".settings.security", "must be none, starttls or tls");
+                if (g.settings().get("imap_host") != null) {
+                    String isec = g.settings().getOrDefault("imap_security", "tls");
+                    if (!Set.of("none", "starttls", "tls").contains(isec)) v.problem(key + ".settings.imap_security", "must be none, starttls or tls");
+                    v.duration(key + ".settings.poll_interval", g.settings().getOrDefault("poll_interval", "60s"));
+                }
+            }
+        }
+    }
+
+    private static void commands(ConfigValidator v, CommandsConfig c) {
+        v.range("commands.max_concurrent", c.maxConcurrent(), 1, 1000);
+        v.range("commands.max_output_bytes", c.maxOutputBytes(), 256, 16 * 1024 * 1024);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < c.programs().size(); i++) {
+            CommandProgramConfig p = c.programs().get(i);
+            String key = "commands.programs[" + i + "]";
+            if (p.name() == null || !p.name().matches("[A-Za-z0-9_.-]{1,64}")) v.problem(key + ".name", "must be 1-64 letters, digits, _ . -");
+            else if (!names.add(p.name())) v.problem(key + ".name", "'" + p.name() + "' is used twice");
+            if (p.path() == null || !java.nio.file.Path.of(p.path()).isAbsolute()) v.problem(key + ".path", "must be an absolute path");
+            v.duration(key + ".max_timeout", p.maxTimeout());
+        }
+    }
+
+    private static void blf(ConfigValidator v, BlfConfig b) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < b.pbxs().size(); i++) {
+            PbxConfig p = b.pbxs().get(i);
+            String key = "blf.pbxs[" + i + "]";
+            if (!p.id().matches("[A-Za-z0-9_-]{1,32}")) v.problem(key + ".id", "must be 1-32 letters, digits, _ or -");
+            if (!ids.add(p.id())) v.problem(key + ".id", "'" + p.id() + "' is used twice");
+            v.range(key + ".port", p.port(), 1, 65535);
+            if (p.username() == null || p.username().isBlank()) v.problem(key + ".username", "is required");
+            if (p.secret() == null) v.problem(key + ".secret", "is required");
+            if (!Set.of("events", "poll").contains(p.mode())) v.problem(key + ".mode", "must be events or poll");
+            v.duration(key + ".poll_interval", p.pollInterval());
+            v.duration(key + ".reconcile_interval", p.reconcileInterval());
+        }
+        for (int i = 0; i < b.operators().size(); i++) {
+            OperatorConfig o = b.operators().get(i);
+            if (o.exten() == null || o.exten().isBlank()) v.problem("blf.operators[" + i + "].exten", "is required");
+        }
+        for (String server : b.memcached()) {
+            if (!server.matches("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}")) v.problem("blf.memcached", "'" + server + "' is not host:port");
+        }
     }
 
     private static boolean isHttpUrl(String url) {

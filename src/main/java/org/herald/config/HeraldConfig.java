@@ -15,6 +15,13 @@ public record HeraldConfig(
         QueueConfig queue,
         NotificationsConfig notifications,
         HubConfig hub,
+        WebPushConfig webpush,
+        BlfConfig blf,
+        CommandsConfig commands,
+        TemplatesConfig templates,
+        @Doc("Email (and later SMS) gateways (a list; as an environment variable, a JSON list).")
+        List<GatewayConfig> gateways,
+        AbillsConfig abills,
         @Doc("Receivers of delivery.status and incoming.message events (a list; as an environment variable, a JSON list).")
         List<WebhookConfig> webhooks,
         WebhookDeliveryConfig webhookDelivery,
@@ -30,13 +37,24 @@ public record HeraldConfig(
         queue = Objects.requireNonNullElseGet(queue, () -> new QueueConfig(null, null, null, null, null, null, null, null, null, null, null));
         notifications = Objects.requireNonNullElseGet(notifications, () -> new NotificationsConfig(null, null, null, null));
         hub = Objects.requireNonNullElseGet(hub, () -> new HubConfig(null, null, null, null, null, null, null, null, null));
+        abills = Objects.requireNonNullElseGet(abills, () -> new AbillsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+        gateways = gateways == null ? List.of() : List.copyOf(gateways);
+        templates = Objects.requireNonNullElseGet(templates, () -> new TemplatesConfig(null, null));
+        commands = Objects.requireNonNullElseGet(commands, () -> new CommandsConfig(null, null, null));
+        blf = Objects.requireNonNullElseGet(blf, () -> new BlfConfig(null, null, null, null, null));
+        webpush = Objects.requireNonNullElseGet(webpush, () -> new WebPushConfig(null, null, null, null, null, null, null, null, null, null, null, null));
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
         webhookDelivery = Objects.requireNonNullElseGet(webhookDelivery, () -> new WebhookDeliveryConfig(null, null, null));
-        log = Objects.requireNonNullElseGet(log, () -> new LogConfig(null, null));
+        log = Objects.requireNonNullElseGet(log, () -> new LogConfig(null, null, null));
     }
 
     public Path dataPath() {
         return Path.of(dataDir).toAbsolutePath().normalize();
+    }
+
+    /** The template directory in effect. */
+    public java.nio.file.Path templatesPath() {
+        return templates.dir() != null ? Path.of(templates.dir()).toAbsolutePath().normalize() : dataPath().resolve("templates");
     }
 
     /** The JDBC URL in effect: the configured one, or the embedded H2 file database under the data directory. */

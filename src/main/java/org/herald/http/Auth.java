@@ -62,6 +62,33 @@ public final class Auth {
         };
     }
 
+    /**
+     * A server API key, or a client token whose {@code topics} claim holds {@code topic} (a panel page reads what its
+     * WebSocket topic shows). 401 without a valid credential, 403 for a token without the topic.
+     */
+    public Handler<RoutingContext> serverKeyOrTopic(String topic) {
+        Handler<RoutingContext> server = serverKey();
+        return ctx -> {
+            String credential = bearer(ctx);
+            if (credential != null && credential.chars().filter(ch -> ch == '.').count() == 2) {
+                try {
+                    ClientPrincipal p = tokens.verify(credential);
+                    if (!p.topics().contains(topic)) {
+                        JsonErrors.send(ctx.response(), 403, "forbidden", "the client token lacks topic '" + topic + "'", null);
+                        return;
+                    }
+                    ctx.put(PRINCIPAL, p);
+                    ctx.next();
+                } catch (ClientTokens.InvalidTokenException e) {
+                    if (apiKeys.isKnown(credential)) ctx.next(); // a configured server key that happens to look like a JWT
+                    else JsonErrors.send(ctx.response(), 401, "unauthorized", e.getMessage(), null);
+                }
+                return;
+            }
+            server.handle(ctx);
+        };
+    }
+
     public static ClientPrincipal client(RoutingContext ctx) {
         return ctx.get(PRINCIPAL);
     }

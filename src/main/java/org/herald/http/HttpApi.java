@@ -81,7 +81,9 @@ public final class HttpApi implements AutoCloseable {
 
     /** Starts listening; returns the bound port (useful with port 0). */
     public int start(String host, int port) {
-        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        // no cleartext HTTP/2 upgrades: behind a reverse proxy an accepted "Upgrade: h2c" lets a client tunnel
+        // requests past the proxy's rules (h2c smuggling); Herald speaks HTTP/1.1 and WebSocket here
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false).setTcpNoDelay(true)
                 // curl -d sends JSON as a form; let the form decoder take bodies as large as the body limit.
                 .setMaxFormAttributeSize(maxBodyBytes).setMaxFormBufferedBytes(maxBodyBytes);

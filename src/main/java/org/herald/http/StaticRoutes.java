@@ -14,8 +14,14 @@ public final class StaticRoutes {
 
     public void mount(Router router, Handlers h, Auth auth) {
         router.get("/herald.js").handler(ctx -> file(ctx, "web/herald.js", JS));
-        router.get("/herald-sw.js").handler(ctx -> file(ctx, "web/herald-sw.js", JS));
+        // a service worker is checked for updates on navigation; no-cache makes a new Herald's worker take over at once
+        router.get("/herald-sw.js").handler(ctx -> {
+            ctx.response().putHeader("Cache-Control", "no-cache");
+            file(ctx, "web/herald-sw.js", JS);
+        });
         page(router, "demo");
+        page(router, "blf");
+        page(router, "console");
     }
 
     /** {@code /name} redirects to {@code /name/}; {@code /name/…} is served from {@code web/name/}. */
@@ -30,7 +36,8 @@ public final class StaticRoutes {
     }
 
     private static void file(RoutingContext ctx, String resource, String contentType) {
-        ctx.response().putHeader("Content-Type", contentType).putHeader("Cache-Control", "public, max-age=300")
+        if (!ctx.response().headers().contains("Cache-Control")) ctx.response().putHeader("Cache-Control", "public, max-age=300");
+        ctx.response().putHeader("Content-Type", contentType)
                 .sendFile(resource).onFailure(e -> {
                     if (!ctx.response().ended()) JsonErrors.send(ctx.response(), 404, "not_found", "no such file", null);
                 });

@@ -31,4 +31,12 @@ public final class EncodedFrame {
         buf.writeBytes(payload);
         return buf;
     }
+
+    /** The JSON text of a frame made by {@link #text} (for a transport that re-encodes frames in its own form). */
+    public static String payload(ByteBuf frame) {
+        int i = frame.readerIndex();
+        int len7 = frame.getByte(i + 1) & 0x7f;
+        int header = len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
+        return frame.toString(i + header, frame.readableBytes() - header, StandardCharsets.UTF_8);
+    }
 }

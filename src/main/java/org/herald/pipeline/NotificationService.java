@@ -105,11 +105,15 @@ public final class NotificationService {
     private List<Delivery> fanOut(NotificationRequest req, Notification n, Instant due, Instant expires) {
         Map<RecipientId, Recipient> known = recipients.findAll(req.to());
         Map<RecipientId, Map<String, Map<String, Boolean>>> subs = recipients.subscriptionsOf(req.to());
+        Map<String, Map<RecipientId, String>> unreachable = new java.util.HashMap<>();
         List<Delivery> out = new ArrayList<>();
         for (RecipientId to : req.to()) {
             for (SubscriptionResolver.Decision d : SubscriptionResolver.decide(subs.getOrDefault(to, Map.of()), req.type(),
                     req.channels(), defaultChannels)) {
                 String skip = d.subscribed() ? unavailable(d.channel(), known.get(to)) : "unsubscribed from " + req.type() + " on " + d.channel();
+                if (skip == null) {
+                    skip = unreachable.computeIfAbsent(d.channel(), ch -> channels.get(ch).orElseThrow().unreachable(req.to())).get(to);
+                }
                 out.add(new Delivery(Ids.newId(clock), n.id(), to, d.channel(),
                         skip == null ? DeliveryStatus.QUEUED : DeliveryStatus.SKIPPED, req.priority(), 0, skip, null,
                         n.createdAt(), due, expires, null, null, null, null));

@@ -61,10 +61,12 @@ public final class RecipientStore {
     }
 
     /** Deletes the recipient and its subscriptions. Returns false when there was none. */
+    /** Deletes a recipient and its subscriptions (which may exist without a recipient row); false when neither did. */
     public boolean delete(RecipientId id) {
         return db.jdbi().inTransaction(h -> {
-            h.createUpdate("DELETE FROM subscriptions WHERE recipient = :id").bind("id", id.toString()).execute();
-            return h.createUpdate("DELETE FROM recipients WHERE id = :id").bind("id", id.toString()).execute() > 0;
+            int subs = h.createUpdate("DELETE FROM subscriptions WHERE recipient = :id").bind("id", id.toString()).execute();
+            int rows = h.createUpdate("DELETE FROM recipients WHERE id = :id").bind("id", id.toString()).execute();
+            return subs + rows > 0;
         });
     }
 

@@ -22,7 +22,7 @@ class CliTest {
 
     record Run(int exit, String out, String err) {}
 
-    private static synchronized Run herald(String... args) {
+    static synchronized Run herald(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -19,6 +19,7 @@ import org.herald.app.HeraldServer;
 import org.herald.config.ConfigLoader;
 import org.herald.core.Json;
 import org.herald.testing.ApiClient;
+import org.herald.testing.Chromium;
 import org.herald.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -32,12 +33,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -46,8 +41,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * resuming after a server restart. Needs Debian's {@code chromium} and {@code chromium-driver} packages.
  */
 class DemoPageBrowserTest {
-    static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
     static final String API_KEY = "browser-test-server-key-0123456789";
     static final String CLIENT_SECRET = "browser-test-client-secret-0123456789abcdef";
     static final Duration UI_WAIT = Duration.ofSeconds(15);
@@ -56,37 +49,22 @@ class DemoPageBrowserTest {
     static int port;
     static Node herald;
     static ApiClient api;
-    static ChromeDriverService service;
+    static Chromium chromium;
     static WebDriver driver;
 
     @BeforeAll
     static void startServerAndBrowser() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new AssertionError("The browser tests need Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
-                    + ". Install them with: apt-get install -y chromium chromium-driver (CI installs them).");
-        }
         dir = Files.createTempDirectory("herald-browser-test");
         port = freePort();
         herald = Node.start(port, "node-a");
         api = herald.api();
-
-        System.setProperty("SE_OFFLINE", "true"); // Selenium Manager (not needed with the paths below) never goes online
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,860", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        chromium = Chromium.start(dir);
+        driver = chromium.driver();
     }
 
     @AfterAll
     static void stopAll() {
-        if (driver != null) driver.quit();
-        if (service != null) service.stop();
+        if (chromium != null) chromium.close();
         if (herald != null) herald.close();
         if (dir != null) {
             try (var files = Files.walk(dir)) {
@@ -107,11 +85,7 @@ class DemoPageBrowserTest {
 
     @AfterEach
     void printBrowserConsole(TestInfo test) {
-        List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
-        if (!entries.isEmpty()) {
-            System.out.println("--- browser console during " + test.getDisplayName());
-            for (LogEntry e : entries) System.out.println(e.getLevel() + " " + e.getMessage());
-        }
+        chromium.printConsole(test.getDisplayName());
     }
 
     @Test

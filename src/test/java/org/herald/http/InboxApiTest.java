@@ -119,4 +119,12 @@ class InboxApiTest {
         assertThat(api.post("/api/v1/tokens", "{\"recipient\":\"admin:1\",\"topics\":\"blf\"}").json().get("field").asText()).isEqualTo("topics");
         assertThat(herald.anonymous().post("/api/v1/tokens", "{\"recipient\":\"admin:1\"}").status()).isEqualTo(401);
     }
+
+    @Test
+    void mintingATokenRefusesUnknownFields() {
+        var r = api.post("/api/v1/tokens", "{\"recipient\":\"admin:1\",\"topic\":[\"blf\"]}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).isEqualTo("unknown_field");
+        assertThat(r.json().get("field").asText()).isEqualTo("topic");
+    }
 }

@@ -58,6 +58,12 @@ class OpsApiTest {
                 {"post", "/api/v1/tokens"}, {"get", "/api/v1/inbox"}, {"post", "/api/v1/inbox/{id}/read"},
                 {"post", "/api/v1/inbox/read-all"}, {"delete", "/api/v1/inbox/{id}"},
                 {"get", "/api/v1/presence/{rid}"}, {"get", "/api/v1/presence"}, {"post", "/api/v1/topics/{topic}/events"}, {"get", "/ws"},
+                {"get", "/api/v1/push/vapid-public-key"}, {"post", "/api/v1/push/subscriptions"},
+                {"put", "/api/v1/push/subscriptions/{contact_id}"}, {"delete", "/api/v1/push/subscriptions/{contact_id}"},
+                {"get", "/api/v1/push/messages/{contact_id}"}, {"get", "/api/v1/recipients/{rid}/push-subscriptions"},
+                {"get", "/api/v1/blf"}, {"post", "/api/v1/commands"}, {"get", "/api/v1/commands"}, {"get", "/api/v1/commands/{id}"}, {"get", "/api/v1/stats"},
+                {"get", "/api/v1/templates"}, {"put", "/api/v1/templates/{name}/{lang}/{file}"}, {"get", "/api/v1/templates/{name}/{lang}/{file}"},
+                {"delete", "/api/v1/templates/{name}/{lang}/{file}"}, {"get", "/api/v1/gateways"}, {"post", "/api/v1/gateways/{id}/check"}, {"get", "/api/v1/incoming"},
                 {"get", "/health/live"}, {"get", "/health/ready"}, {"get", "/metrics"}, {"get", "/api/v1/openapi.json"}}) {
             assertThat(paths.has(route[1])).as("path %s documented", route[1]).isTrue();
             assertThat(paths.get(route[1]).has(route[0])).as("%s %s documented", route[0], route[1]).isTrue();

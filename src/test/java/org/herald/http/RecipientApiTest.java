@@ -45,6 +45,11 @@ class RecipientApiTest {
         assertThat(api.delete("/api/v1/recipients/user:1001").status()).isEqualTo(204);
         assertThat(api.get("/api/v1/recipients/user:1001").status()).isEqualTo(404);
         assertThat(api.delete("/api/v1/recipients/user:1001").status()).isEqualTo(404);
+        // subscriptions of a recipient that has no record: DELETE removes them and says so
+        assertThat(api.put("/api/v1/recipients/user:1002/subscriptions", "{\"*\":{\"inbox\":false}}").status()).isEqualTo(200);
+        assertThat(api.delete("/api/v1/recipients/user:1002").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/recipients/user:1002/subscriptions").json().toString()).doesNotContain("inbox");
+        assertThat(api.delete("/api/v1/recipients/user:1002").status()).isEqualTo(404);
     }
 
     @ParameterizedTest(name = "{1} on {2}")

@@ -25,6 +25,14 @@ public final class ApiClient {
         return new ApiClient(base, credential);
     }
 
+    /** A client token for {@code recipient} (POST /api/v1/tokens with this client's server key), with these topics. */
+    public String clientToken(String recipient, String... topics) {
+        String body = org.herald.core.Json.write(java.util.Map.of("recipient", recipient, "topics", java.util.List.of(topics)));
+        ApiResponse r = post("/api/v1/tokens", body);
+        if (r.status() != 201) throw new IllegalStateException("no client token for " + recipient + ": " + r);
+        return r.json().get("token").asText();
+    }
+
     public ApiResponse get(String path) {
         return send("GET", path, null, null);
     }
@@ -51,11 +59,22 @@ public final class ApiClient {
 
     /** Sends with the given Content-Type, as a tool like {@code curl -d} (form-encoded) would. */
     public ApiResponse send(String method, String path, String body, String idempotencyKey, String contentType) {
+        return send(method, path, body, idempotencyKey, contentType, java.util.Map.of());
+    }
+
+    /** Sends with extra request headers. */
+    public ApiResponse sendWithHeaders(String method, String path, String body, java.util.Map<String, String> headers) {
+        return send(method, path, body, null, "application/json", headers);
+    }
+
+    private ApiResponse send(String method, String path, String body, String idempotencyKey, String contentType,
+                             java.util.Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", contentType);
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);
         if (idempotencyKey != null) b.header("Idempotency-Key", idempotencyKey);
+        headers.forEach(b::header);
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;

@@ -83,6 +83,7 @@ public final class TestHerald implements AutoCloseable {
             env.put("HERALD_CLIENT_SECRET", CLIENT_SECRET);
             env.put("HERALD_QUEUE_POLL_INTERVAL", "50ms");
             env.put("HERALD_QUEUE_NODE_ID", "test-node");
+            env.put("HERALD_WEBPUSH_SUBJECT", "mailto:tests@herald.invalid");
         }
 
         /** Sets a configuration variable, e.g. {@code env("HERALD_QUEUE_MAX_ATTEMPTS", "3")}. */

@@ -78,6 +78,9 @@ class WebhookTest {
             });
             assertThat(events().stream().map(e -> e.get("delivery").get("channel").asText() + ":" + e.get("delivery").get("status").asText()))
                     .containsExactlyInAnyOrder("email:skipped", "inbox:delivered");
+            JsonNode delivered = events().stream().filter(e -> e.get("delivery").get("status").asText().equals("delivered")).findFirst().orElseThrow();
+            assertThat(delivered.get("delivery").get("gateway").asText()).as("the gateway after the change").isEqualTo("inbox");
+            assertThat(delivered.get("delivery").get("attempts").asInt()).isEqualTo(1);
         }
     }
 

@@ -1,0 +1,92 @@
+package org.herald.channel.gateway;
+
+import org.herald.channel.Channel;
+import org.herald.core.Delivery;
+import org.herald.core.Notification;
+import org.herald.core.Outcome;
+import org.herald.gateway.Gateway;
+import org.herald.gateway.GatewayRegistry;
+import org.herald.gateway.OutgoingMessage;
+import org.herald.gateway.SendResult;
+import org.herald.store.ClaimedDelivery;
+import org.herald.store.Recipient;
+import org.herald.store.RecipientStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A channel served by gateways (email, sms): to the recipient's contact of that kind, through the gateway of its
+ * provider (the notification's {@code provider}, else the recipient's); when that gateway fails an attempt, through
+ * its fallback in the same attempt. The subject is the title, the body the text.
+ */
+public final class GatewayChannel implements Channel {
+    public static final String EMAIL = "email";
+    public static final String SMS = "sms";
+    private static final Logger log = LoggerFactory.getLogger(GatewayChannel.class);
+
+    private final String name;
+    private final String contact;
+    private final GatewayRegistry gateways;
+    private final RecipientStore recipients;
+
+    /** @param contact the recipient's contact it sends to ({@code email}, {@code phone}) */
+    public GatewayChannel(String name, String contact, GatewayRegistry gateways, RecipientStore recipients) {
+        this.name = name;
+        this.contact = contact;
+        this.gateways = gateways;
+        this.recipients = recipients;
+    }
+
+    public static GatewayChannel email(GatewayRegistry gateways, RecipientStore recipients) {
+        return new GatewayChannel(EMAIL, "email", gateways, recipients);
+    }
+
+    public static GatewayChannel sms(GatewayRegistry gateways, RecipientStore recipients) {
+        return new GatewayChannel(SMS, "phone", gateways, recipients);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String requiredContact() {
+        return contact;
+    }
+
+    @Override
+    public Outcome deliver(ClaimedDelivery c) throws InterruptedException {
+        Delivery d = c.delivery();
+        Notification n = c.notification();
+        Recipient r = recipients.find(d.recipient()).orElse(null);
+        Object address = r == null ? null : r.contacts().get(contact);
+        if (address == null || address.toString().isBlank()) return Outcome.permanent("recipient has no " + contact + " contact");
+        String provider = n.provider() != null ? n.provider() : r.provider();
+        Gateway g = gateways.choose(name, provider).orElse(null);
+        if (g == null) return Outcome.permanent("no " + name + " gateway for provider " + (provider == null ? "(none)" : provider));
+        OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), n.title(), n.text());
+        SendResult result = gateways.send(g, m);
+        if (!(result instanceof SendResult.Accepted)) {
+            var fallback = gateways.fallbackOf(g);
+            if (fallback.isPresent()) {
+                log.info("gateway {} failed for delivery {} ({}); trying {}", g.id(), d.id(), reason(result), fallback.get().id());
+                g = fallback.get();
+                result = gateways.send(g, m);
+            }
+        }
+        return switch (result) {
+            case SendResult.Accepted a -> Outcome.sent(g.id());
+            case SendResult.Temporary t -> Outcome.retry(t.reason());
+            case SendResult.Permanent p -> Outcome.permanent(p.reason());
+        };
+    }
+
+    private static String reason(SendResult r) {
+        return switch (r) {
+            case SendResult.Accepted a -> "accepted";
+            case SendResult.Temporary t -> t.reason();
+            case SendResult.Permanent p -> p.reason();
+        };
+    }
+}

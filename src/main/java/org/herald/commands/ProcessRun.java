@@ -1,0 +1,106 @@
+package org.herald.commands;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one program from an argv list (no shell: arguments reach it exactly as given), stdout and stderr merged,
+ * stdin empty. Keeps the first {@code maxOutputBytes} of output and drains the rest. At the timeout it kills the
+ * program and every process it started.
+ */
+final class ProcessRun {
+    /** How a run ended: exit code (null when killed or never started), output, whether output was cut, timed out. */
+    record Result(Integer exitCode, String output, boolean truncated, boolean timedOut, String startError) {}
+
+    private ProcessRun() {}
+
+    static Result run(List<String> argv, Duration timeout, int maxOutputBytes) throws InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        } catch (IOException e) {
+            return new Result(null, "", false, false, "cannot start " + argv.get(0) + ": " + e.getMessage());
+        }
+        CappedReader reader = new CappedReader(process.getInputStream(), maxOutputBytes);
+        Thread readerThread = Thread.ofVirtual().name("command-output").start(reader);
+        boolean finished;
+        try {
+            finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killTree(process); // Herald is stopping: the program must not outlive it
+            throw e;
+        }
+        if (!finished) killTree(process);
+        // a grandchild that escaped the kill may hold the pipe open: stop reading after a grace period
+        readerThread.join(Duration.ofSeconds(2));
+        if (readerThread.isAlive()) {
+            try {
+                process.getInputStream().close();
+            } catch (IOException ignored) {
+                // closing to unblock the reader; nothing else to do
+            }
+            readerThread.join(Duration.ofSeconds(1));
+        }
+        Integer exit = finished ? process.exitValue() : null;
+        return new Result(exit, reader.text(), reader.truncated(), !finished, null);
+    }
+
+    /**
+     * Kills the program and then every descendant it had: the program first, so that it can neither start new ones
+     * nor report its children's deaths into the kept output; the descendants are listed before, since once the
+     * program is gone they belong to init and no longer show as its descendants.
+     */
+    static void killTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        for (ProcessHandle descendant : descendants) {
+            descendant.descendants().forEach(ProcessHandle::destroyForcibly);
+            descendant.destroyForcibly();
+        }
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads a stream to its end, keeping at most {@code max} bytes. */
+    private static final class CappedReader implements Runnable {
+        private final InputStream in;
+        private final int max;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private volatile boolean truncated;
+
+        CappedReader(InputStream in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    int room = max - kept.size();
+                    if (room > 0) kept.write(buf, 0, Math.min(room, n));
+                    if (n > room) truncated = true;
+                }
+            } catch (IOException ignored) {
+                // the stream was closed under us (see run): what was read is kept
+            }
+        }
+
+        synchronized String text() {
+            return kept.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        boolean truncated() {
+            return truncated;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.herald.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+public record GatewayConfig(
+        @Doc("Name of the gateway (in the API, in the deliveries' `gateway` column, as another gateway's `fallback`).")
+        String id,
+        @Doc("The channel it serves: `email` or `sms`.")
+        String channel,
+        @Doc("How it sends: `smtp` (email) or `http` (sms through a provider's HTTP API).")
+        String module,
+        @Doc("The provider (brand, project) whose recipients it serves; unset: any provider without a gateway of its own.")
+        String provider,
+        @Doc("Another gateway's id, tried when this one fails an attempt.")
+        String fallback,
+        @Doc("Messages in flight through this gateway at once.")
+        Integer maxConcurrency,
+        @Doc(value = "The module's settings. smtp: host, port, security (none, starttls, tls), username, password, from, "
+                + "timeout (e.g. 30s); for replies also imap_host, imap_port, imap_security (tls, starttls, none), "
+                + "imap_username, imap_password, imap_folder (INBOX), poll_interval (60s). http: url, method (POST), "
+                + "content_type, body, header.<Name>, success_status, timeout — url, body and headers are Mustache "
+                + "templates over to, to_digits, text, subject, delivery_id and settings.", secret = true)
+        Map<String, String> settings) {
+
+    public GatewayConfig {
+        maxConcurrency = Objects.requireNonNullElse(maxConcurrency, 4);
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+}

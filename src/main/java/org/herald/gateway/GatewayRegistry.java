@@ -1,0 +1,114 @@
+package org.herald.gateway;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.herald.config.GatewayConfig;
+
+/**
+ * The configured gateways: chosen by channel and the recipient's provider (a provider's own gateway first, else one
+ * for any provider), each with a cap on messages in flight, a fallback to try when it fails, and its last check.
+ */
+public final class GatewayRegistry {
+    /** The last result of a check: when, and the error (null: fine). */
+    public record Check(Instant at, String error) {}
+
+    /** One consistent set of gateways; a reload swaps the whole set at once. */
+    private record Set(Map<String, GatewayConfig> configs, Map<String, Gateway> gateways, Map<String, Semaphore> slots) {
+        static Set of(List<GatewayConfig> configured) {
+            Map<String, GatewayConfig> configs = new LinkedHashMap<>();
+            Map<String, Gateway> gateways = new LinkedHashMap<>();
+            Map<String, Semaphore> slots = new LinkedHashMap<>();
+            for (GatewayConfig c : configured) {
+                configs.put(c.id(), c);
+                gateways.put(c.id(), "http".equals(c.module()) ? new HttpSmsGateway(c) : new SmtpGateway(c));
+                slots.put(c.id(), new Semaphore(c.maxConcurrency()));
+            }
+            return new Set(configs, gateways, slots);
+        }
+    }
+
+    private volatile Set current;
+    private final Map<String, Check> checks = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public GatewayRegistry(List<GatewayConfig> configured, Clock clock) {
+        this.clock = clock;
+        this.current = Set.of(configured);
+    }
+
+    /** Takes a new list of gateways (SIGHUP); sends in progress finish on the gateway they started with. */
+    public void replace(List<GatewayConfig> configured) {
+        current = Set.of(configured);
+        checks.keySet().retainAll(current.configs().keySet());
+    }
+
+    public boolean serves(String channel) {
+        return current.configs().values().stream().anyMatch(c -> c.channel().equals(channel));
+    }
+
+    /** The gateway for a channel and provider: the provider's own, else one without a provider. */
+    public Optional<Gateway> choose(String channel, String provider) {
+        Set s = current;
+        GatewayConfig any = null;
+        for (GatewayConfig c : s.configs().values()) {
+            if (!c.channel().equals(channel)) continue;
+            if (provider != null && provider.equals(c.provider())) return Optional.of(s.gateways().get(c.id()));
+            if (c.provider() == null && any == null) any = c;
+        }
+        return any == null ? Optional.empty() : Optional.of(s.gateways().get(any.id()));
+    }
+
+    public Optional<Gateway> fallbackOf(Gateway g) {
+        Set s = current;
+        GatewayConfig c = s.configs().get(g.id());
+        String f = c == null ? null : c.fallback();
+        return f == null ? Optional.empty() : Optional.ofNullable(s.gateways().get(f));
+    }
+
+    /** Sends through {@code g} within its concurrency cap. */
+    public SendResult send(Gateway g, OutgoingMessage m) throws InterruptedException {
+        Semaphore slot = current.slots().get(g.id());
+        if (slot == null) return g.send(m); // removed by a reload while this send was chosen
+        slot.acquire();
+        try {
+            return g.send(m);
+        } finally {
+            slot.release();
+        }
+    }
+
+    public Optional<Gateway> get(String id) {
+        return Optional.ofNullable(current.gateways().get(id));
+    }
+
+    /** Checks a gateway now and remembers the answer. */
+    public Check check(Gateway g) {
+        Check c = new Check(clock.instant(), g.check());
+        checks.put(g.id(), c);
+        return c;
+    }
+
+    /** What {@code GET /api/v1/gateways} shows. */
+    public List<Map<String, Object>> describe() {
+        return current.configs().values().stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", c.id());
+            m.put("channel", c.channel());
+            m.put("module", c.module());
+            m.put("provider", c.provider());
+            m.put("fallback", c.fallback());
+            m.put("features", "smtp".equals(c.module()) && c.settings().get("imap_host") != null
+                    ? List.of("outgoing", "ingoing", "check_connection") : List.of("outgoing", "check_connection"));
+            Check last = checks.get(c.id());
+            m.put("last_check", last == null ? null : Map.of("at", last.at().toString(), "ok", last.error() == null,
+                    "error", last.error() == null ? "" : last.error()));
+            return m;
+        }).toList();
+    }
+}

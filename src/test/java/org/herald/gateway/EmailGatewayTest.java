@@ -1,0 +1,152 @@
+package org.herald.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.herald.core.Json;
+import org.herald.testing.ApiClient;
+import org.herald.testing.ApiResponse;
+import org.herald.testing.TestHerald;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Email through SMTP gateways against GreenMail (a real SMTP server in the test JVM): content, Message-ID, failover. */
+class EmailGatewayTest {
+    static GreenMail mail;
+    static TestHerald herald;
+    static ApiClient api;
+    static int deadPort;
+
+    @BeforeAll
+    static void start() throws IOException {
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort(); // closed again: connections are refused
+        }
+        Map<String, String> live = Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()),
+                "security", "none", "from", "Herald <noreply@isp.example>", "timeout", "5s");
+        Map<String, String> dead = Map.of("host", "127.0.0.1", "port", Integer.toString(deadPort), "security", "none",
+                "from", "noreply@isp.example", "timeout", "2s");
+        herald = TestHerald.builder()
+                .env("HERALD_GATEWAYS", Json.write(List.of(
+                        Map.of("id", "smtp-main", "channel", "email", "module", "smtp", "settings", live),
+                        Map.of("id", "smtp-brand", "channel", "email", "module", "smtp", "provider", "brand2",
+                                "fallback", "smtp-main", "settings", dead),
+                        Map.of("id", "smtp-broken", "channel", "email", "module", "smtp", "provider", "broken", "settings", dead))))
+                .env("HERALD_QUEUE_MAX_ATTEMPTS", "2")
+                .env("HERALD_QUEUE_BACKOFF_BASE", "100ms")
+                .start();
+        api = herald.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        herald.close();
+        mail.stop();
+    }
+
+    static JsonNode awaitDelivery(String notificationId, String status) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/notifications/" + notificationId).json()
+                .get("deliveries").get(0), d -> d.get("status").asText().equals(status));
+    }
+
+    static String send(String to, String provider) {
+        ApiResponse r = api.post("/api/v1/notifications", "{\"to\":\"" + to + "\",\"channels\":[\"email\"],\"title\":\"Low balance\","
+                + "\"text\":\"Your balance is 1.20 UAH. Пополните счёт.\"" + (provider == null ? "" : ",\"provider\":\"" + provider + "\"") + "}");
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+        return r.json().get("id").asText();
+    }
+
+    @Test
+    void anEmailReachesTheSmtpServerWithSubjectTextAndTheDeliveryInItsMessageId() throws Exception {
+        api.put("/api/v1/recipients/user:1001", "{\"contacts\":{\"email\":\"ann@example.net\"}}");
+        JsonNode d = awaitDelivery(send("user:1001", null), "sent");
+        assertThat(d.get("gateway").asText()).isEqualTo("smtp-main");
+        MimeMessage m = await().atMost(Duration.ofSeconds(10)).until(() -> find("ann@example.net"), java.util.Objects::nonNull);
+        assertThat(m.getSubject()).isEqualTo("Low balance");
+        assertThat(((String) m.getContent()).trim()).isEqualTo("Your balance is 1.20 UAH. Пополните счёт.");
+        assertThat(m.getMessageID()).isEqualTo("<" + d.get("id").asText() + "@isp.example>");
+        assertThat(m.getFrom()[0].toString()).isEqualTo("Herald <noreply@isp.example>");
+    }
+
+    @Test
+    void aFailingGatewayHandsTheMessageToItsFallback() throws Exception {
+        api.put("/api/v1/recipients/user:2002", "{\"provider\":\"brand2\",\"contacts\":{\"email\":\"bob@example.net\"}}");
+        JsonNode d = awaitDelivery(send("user:2002", null), "sent");
+        assertThat(d.get("gateway").asText()).isEqualTo("smtp-main");
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> find("bob@example.net"), java.util.Objects::nonNull)).isNotNull();
+    }
+
+    @Test
+    void aGatewayThatCannotBeReachedIsRetriedThenFailsWithTheReason() {
+        api.put("/api/v1/recipients/user:3003", "{\"contacts\":{\"email\":\"carl@example.net\"}}");
+        JsonNode d = awaitDelivery(send("user:3003", "broken"), "failed");
+        assertThat(d.get("attempts").asInt()).isEqualTo(2);
+        assertThat(d.get("last_error").asText()).contains("smtp-broken").contains("ConnectException");
+    }
+
+    @Test
+    void aRecipientWithoutAnEmailIsSkipped() {
+        ApiResponse r = api.post("/api/v1/notifications", "{\"to\":\"user:4004\",\"channels\":[\"email\"],\"text\":\"x\"}");
+        assertThat(r.json().get("deliveries").get(0).get("status").asText()).isEqualTo("skipped");
+        assertThat(r.json().get("deliveries").get(0).get("reason").asText()).isEqualTo("recipient has no email contact");
+    }
+
+    @Test
+    void gatewaysAreListedAndChecked() {
+        assertThat(api.post("/api/v1/gateways/smtp-main/check", "").json().get("ok").asBoolean()).isTrue();
+        JsonNode bad = api.post("/api/v1/gateways/smtp-broken/check", "").json();
+        assertThat(bad.get("ok").asBoolean()).isFalse();
+        assertThat(bad.get("error").asText()).isNotBlank();
+        JsonNode list = api.get("/api/v1/gateways").json().get("gateways");
+        assertThat(list).extracting(g -> g.get("id").asText()).containsExactly("smtp-main", "smtp-brand", "smtp-broken");
+        assertThat(list.get(0).get("last_check").get("ok").asBoolean()).isTrue();
+        assertThat(list.get(1).get("fallback").asText()).isEqualTo("smtp-main");
+        assertThat(api.get("/api/v1/gateways").text()).doesNotContain("password");
+        assertThat(api.post("/api/v1/gateways/nope/check", "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aReloadTakesNewGatewaySettings() throws Exception {
+        api.put("/api/v1/recipients/user:5005", "{\"provider\":\"late\",\"contacts\":{\"email\":\"dora@example.net\"}}");
+        var before = herald.config().gateways();
+        var fresh = new java.util.ArrayList<>(before);
+        fresh.add(new org.herald.config.GatewayConfig("smtp-late", "email", "smtp", "late", null, 2,
+                Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()), "security", "none",
+                        "from", "late@brand.example")));
+        herald.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", snake(fresh))));
+        try {
+            assertThat(api.get("/api/v1/gateways").json().get("gateways")).extracting(g -> g.get("id").asText()).contains("smtp-late");
+            JsonNode d = awaitDelivery(send("user:5005", null), "sent");
+            assertThat(d.get("gateway").asText()).isEqualTo("smtp-late");
+            MimeMessage m = await().atMost(Duration.ofSeconds(10)).until(() -> find("dora@example.net"), java.util.Objects::nonNull);
+            assertThat(m.getFrom()[0].toString()).isEqualTo("late@brand.example");
+        } finally {
+            herald.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", snake(before))));
+        }
+    }
+
+    /** Gateway records as configuration JSON (snake_case keys). */
+    static String snake(Object value) throws Exception {
+        return Json.MAPPER.copy().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .writeValueAsString(value);
+    }
+
+    static MimeMessage find(String to) throws Exception {
+        for (MimeMessage m : mail.getReceivedMessages()) {
+            if (m.getAllRecipients()[0].toString().equals(to)) return m;
+        }
+        return null;
+    }
+}

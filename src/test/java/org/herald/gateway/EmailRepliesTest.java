@@ -1,0 +1,98 @@
+package org.herald.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.herald.core.Json;
+import org.herald.testing.ApiClient;
+import org.herald.testing.TestHerald;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Replies to Herald's emails come back over IMAP (GreenMail) as incoming messages linked to their delivery. */
+class EmailRepliesTest {
+    static GreenMail mail;
+    static TestHerald herald;
+    static ApiClient api;
+
+    @BeforeAll
+    static void start() {
+        mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+        mail.start();
+        mail.setUser("support@isp.example", "support", "imap-secret");
+        Map<String, String> settings = Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()),
+                "security", "none", "from", "ISP support <support@isp.example>",
+                "imap_host", "127.0.0.1", "imap_port", Integer.toString(mail.getImap().getPort()), "imap_security", "none",
+                "imap_username", "support", "imap_password", "imap-secret", "poll_interval", "200ms");
+        herald = TestHerald.builder()
+                .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "smtp-support", "channel", "email", "module", "smtp",
+                        "settings", settings))))
+                .start();
+        api = herald.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        herald.close();
+        mail.stop();
+    }
+
+    @Test
+    void aReplyBecomesAnIncomingMessageLinkedToItsDelivery() throws Exception {
+        api.put("/api/v1/recipients/user:77", "{\"contacts\":{\"email\":\"ann@example.net\"}}");
+        String id = api.post("/api/v1/notifications", "{\"to\":\"user:77\",\"channels\":[\"email\"],\"title\":\"Ticket #42\","
+                + "\"text\":\"Your router is back online.\"}").json().get("id").asText();
+        JsonNode delivery = await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/notifications/" + id).json()
+                .get("deliveries").get(0), d -> d.get("status").asText().equals("sent"));
+        MimeMessage original = await().atMost(Duration.ofSeconds(10)).until(() -> List.of(mail.getReceivedMessages()).stream()
+                .filter(m -> subject(m).equals("Ticket #42")).findFirst().orElse(null), java.util.Objects::nonNull);
+
+        // Ann answers from her mail client
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", Integer.toString(mail.getSmtp().getPort()));
+        MimeMessage reply = new MimeMessage(Session.getInstance(p));
+        reply.setFrom(new InternetAddress("ann@example.net"));
+        reply.setRecipient(Message.RecipientType.TO, new InternetAddress("support@isp.example"));
+        reply.setSubject("Re: Ticket #42");
+        reply.setHeader("In-Reply-To", original.getMessageID());
+        reply.setText("Thanks, it works again.\n> Your router is back online.", "UTF-8");
+        Transport.send(reply);
+
+        JsonNode in = await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/incoming").json().get("messages"),
+                list -> list.size() == 1).get(0);
+        assertThat(in.get("gateway").asText()).isEqualTo("smtp-support");
+        assertThat(in.get("channel").asText()).isEqualTo("email");
+        assertThat(in.get("from").asText()).isEqualTo("ann@example.net");
+        assertThat(in.get("subject").asText()).isEqualTo("Re: Ticket #42");
+        assertThat(in.get("text").asText()).startsWith("Thanks, it works again.");
+        assertThat(in.get("delivery_id").asText()).isEqualTo(delivery.get("id").asText());
+
+        // seen once: later polls do not store it again; since= pages on
+        await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(api.get("/api/v1/incoming").json().get("messages")).hasSize(1);
+        assertThat(api.get("/api/v1/incoming?since=" + in.get("id").asText()).json().get("messages")).isEmpty();
+    }
+
+    static String subject(MimeMessage m) {
+        try {
+            return m.getSubject() == null ? "" : m.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            return "";
+        }
+    }
+}

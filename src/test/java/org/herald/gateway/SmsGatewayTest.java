@@ -1,0 +1,115 @@
+package org.herald.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.herald.core.Json;
+import org.herald.testing.ApiClient;
+import org.herald.testing.TestHerald;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SMS through the generic HTTP gateway against a local HTTP server playing the SMS provider. */
+class SmsGatewayTest {
+    record Request(String method, String query, String authorization, String contentType, String body) {}
+
+    static HttpServer provider;
+    static final List<Request> requests = new CopyOnWriteArrayList<>();
+    static final ConcurrentLinkedDeque<Integer> answers = new ConcurrentLinkedDeque<>();
+    static TestHerald herald;
+    static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        provider.createContext("/send", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("Content-Type"),
+                    new String(body, StandardCharsets.UTF_8)));
+            Integer status = answers.poll();
+            int code = status == null ? 200 : status;
+            byte[] reply = (code == 200 ? "{\"message_id\":\"sms-" + requests.size() + "\"}" : "{\"error\":\"number blocked\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(code, reply.length);
+            exchange.getResponseBody().write(reply);
+            exchange.close();
+        });
+        provider.start();
+        Map<String, String> settings = Map.of(
+                "url", "http://127.0.0.1:" + provider.getAddress().getPort() + "/send?to={{to_digits}}&ref={{delivery_id}}",
+                "content_type", "application/json",
+                "body", "{\"to\":\"{{to}}\",\"text\":\"{{text}}\",\"key\":\"{{settings.api_key}}\"}",
+                "header.Authorization", "Bearer {{settings.api_key}}",
+                "api_key", "k-123");
+        herald = TestHerald.builder()
+                .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "sms-http", "channel", "sms", "module", "http", "settings", settings))))
+                .env("HERALD_QUEUE_BACKOFF_BASE", "100ms")
+                .env("HERALD_QUEUE_MAX_ATTEMPTS", "3")
+                .start();
+        api = herald.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        herald.close();
+        provider.stop(0);
+    }
+
+    static JsonNode awaitDelivery(String notificationId, String status) {
+        return await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/notifications/" + notificationId).json()
+                .get("deliveries").get(0), d -> d.get("status").asText().equals(status));
+    }
+
+    static String sms(String to, String text) {
+        return api.post("/api/v1/notifications", Json.write(Map.of("to", to, "channels", List.of("sms"), "text", text)))
+                .json().get("id").asText();
+    }
+
+    @Test
+    void anSmsGoesToTheProviderAsItsTemplatesSay() throws Exception {
+        api.put("/api/v1/recipients/user:61", "{\"contacts\":{\"phone\":\"+380501234567\"}}");
+        String text = "Balance 1.20 UAH \"low\"\nTop up: https://isp.example/pay?a=1&b=2";
+        JsonNode d = awaitDelivery(sms("user:61", text), "sent");
+        assertThat(d.get("gateway").asText()).isEqualTo("sms-http");
+        Request r = requests.stream().filter(x -> x.query().contains("380501234567")).findFirst().orElseThrow();
+        assertThat(r.method()).isEqualTo("POST");
+        assertThat(r.query()).isEqualTo("to=380501234567&ref=" + d.get("id").asText());
+        assertThat(r.authorization()).isEqualTo("Bearer k-123");
+        assertThat(r.contentType()).isEqualTo("application/json");
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertThat(body.get("to").asText()).isEqualTo("+380501234567");
+        assertThat(body.get("text").asText()).isEqualTo(text);
+        assertThat(body.get("key").asText()).isEqualTo("k-123");
+    }
+
+    @Test
+    void providerErrorsAreRetriedOrFailTheDeliveryWithItsReply() {
+        api.put("/api/v1/recipients/user:62", "{\"contacts\":{\"phone\":\"+380671112233\"}}");
+        answers.add(503);
+        JsonNode retried = awaitDelivery(sms("user:62", "first"), "sent");
+        assertThat(retried.get("attempts").asInt()).isEqualTo(2);
+
+        answers.add(400);
+        JsonNode failed = awaitDelivery(sms("user:62", "second"), "failed");
+        assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+        assertThat(failed.get("last_error").asText()).contains("HTTP 400").contains("number blocked");
+    }
+
+    @Test
+    void aRecipientWithoutAPhoneIsSkipped() {
+        var r = api.post("/api/v1/notifications", "{\"to\":\"user:63\",\"channels\":[\"sms\"],\"text\":\"x\"}");
+        assertThat(r.json().get("deliveries").get(0).get("status").asText()).isEqualTo("skipped");
+        assertThat(r.json().get("deliveries").get(0).get("reason").asText()).isEqualTo("recipient has no phone contact");
+    }
+}
