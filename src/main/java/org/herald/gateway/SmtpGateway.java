@@ -8,7 +8,9 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.util.Map;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Email through an SMTP server (Angus Mail): STARTTLS or implicit TLS, optional authentication, a {@code Message-ID}
- * made from the delivery id (so a reply can be tied back to it), UTF-8 text. SMTP 4xx and network errors are
+ * made from the delivery id (so a reply can be tied back to it), UTF-8 text, with its HTML form as
+ * multipart/alternative when the template has one. SMTP 4xx and network errors are
  * temporary, 5xx and refused addresses permanent; an authentication failure is permanent and logged loudly.
  */
 public final class SmtpGateway implements Gateway {
@@ -85,7 +88,7 @@ public final class SmtpGateway implements Gateway {
             msg.setFrom(from);
             msg.setRecipient(Message.RecipientType.TO, new InternetAddress(m.to(), true));
             msg.setSubject(m.subject() == null ? "" : m.subject(), "UTF-8");
-            msg.setText(m.text() == null ? "" : m.text(), "UTF-8");
+            setContent(msg, m);
             msg.setHeader("X-Herald-Delivery", m.deliveryId());
             try (Transport t = session.getTransport()) {
                 Map<String, String> s = config.settings();
@@ -109,6 +112,20 @@ public final class SmtpGateway implements Gateway {
             return new SendResult.Temporary(config.id() + ": " + oneLine(e.getMessage())
                     + (cause != null ? " (" + cause.getClass().getSimpleName() + ")" : ""));
         }
+    }
+
+    /** Plain UTF-8 text, or multipart/alternative (text first, then HTML: mail readers show the last they can). */
+    private static void setContent(MimeMessage msg, OutgoingMessage m) throws MessagingException {
+        String text = m.text() == null ? "" : m.text();
+        if (m.html() == null) {
+            msg.setText(text, "UTF-8");
+            return;
+        }
+        MimeBodyPart plain = new MimeBodyPart();
+        plain.setText(text, "UTF-8");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(m.html(), "UTF-8", "html");
+        msg.setContent(new MimeMultipart("alternative", plain, html));
     }
 
     @Override

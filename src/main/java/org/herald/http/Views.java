@@ -39,6 +39,7 @@ final class Views {
         m.put("type", n.type());
         m.put("title", n.title());
         m.put("text", n.text());
+        if (n.html() != null) m.put("html", n.html());
         m.put("data", n.data());
         m.put("template", n.template());
         m.put("lang", n.lang());

@@ -72,15 +72,17 @@ public final class NotificationService {
         }
         String title = req.title();
         String text = req.text();
+        String html = null;
         if (req.template() != null) {
             Templates.Rendered r = templates.render(req);
             title = r.title() != null ? r.title() : title;
             text = r.text();
+            html = r.html();
         }
         Instant now = clock.instant();
         Instant due = req.sendAt() != null && req.sendAt().isAfter(now) ? req.sendAt() : now;
         Instant expires = due.plus(req.ttl());
-        Notification n = new Notification(Ids.newId(clock), req.type(), title, text, req.data(), req.template(), req.lang(),
+        Notification n = new Notification(Ids.newId(clock), req.type(), title, text, html, req.data(), req.template(), req.lang(),
                 req.priority(), req.provider(), now, req.sendAt(), expires);
         List<Delivery> deliveries = fanOut(req, n, due, expires);
         String response = Json.write(answer(n, deliveries));

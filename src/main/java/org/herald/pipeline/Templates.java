@@ -5,7 +5,8 @@ package org.herald.pipeline;
  * here; until one is configured every template name is unknown.
  */
 public interface Templates {
-    record Rendered(String title, String text) {}
+    /** The title (null: keep the request's), the text, and its HTML form (null: the template has none). */
+    record Rendered(String title, String text, String html) {}
 
     /**
      * @throws org.herald.core.InvalidRequestException {@code unknown_template} (field {@code template}) when there is

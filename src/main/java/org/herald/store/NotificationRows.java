@@ -7,7 +7,7 @@ import org.herald.core.Notification;
 
 final class NotificationRows {
     /** Columns of a notification under the prefix used by the claim join. */
-    static final String PREFIXED = "n.id AS n_id, n.type AS n_type, n.title AS n_title, n.body AS n_body, n.data AS n_data, "
+    static final String PREFIXED = "n.id AS n_id, n.type AS n_type, n.title AS n_title, n.body AS n_body, n.html AS n_html, n.data AS n_data, "
             + "n.template AS n_template, n.lang AS n_lang, n.priority AS n_priority, n.provider AS n_provider, "
             + "n.created_at AS n_created_at, n.send_at AS n_send_at, n.expires_at AS n_expires_at";
 
@@ -19,6 +19,7 @@ final class NotificationRows {
                 rs.getString(prefix + "type"),
                 rs.getString(prefix + "title"),
                 rs.getString(prefix + "body"),
+                rs.getString(prefix + "html"),
                 Json.readMap(rs.getString(prefix + "data")),
                 rs.getString(prefix + "template"),
                 rs.getString(prefix + "lang"),

@@ -63,11 +63,11 @@ public final class NotificationStore {
 
     private void write(Handle h, NewNotification item) {
         Notification n = item.notification();
-        h.createUpdate("INSERT INTO notifications (id, idempotency_key, request_hash, response, type, title, body, data, "
+        h.createUpdate("INSERT INTO notifications (id, idempotency_key, request_hash, response, type, title, body, html, data, "
                         + "template, lang, priority, provider, created_at, send_at, expires_at) VALUES (:id, :key, :hash, :response, "
-                        + ":type, :title, :body, :data, :template, :lang, :priority, :provider, :created, :sendAt, :expires)")
+                        + ":type, :title, :body, :html, :data, :template, :lang, :priority, :provider, :created, :sendAt, :expires)")
                 .bind("id", n.id()).bind("key", item.idempotencyKey()).bind("hash", item.requestHash()).bind("response", item.response())
-                .bind("type", n.type()).bind("title", n.title()).bind("body", n.text())
+                .bind("type", n.type()).bind("title", n.title()).bind("body", n.text()).bind("html", n.html())
                 .bind("data", n.data() == null ? null : Json.write(n.data()))
                 .bind("template", n.template()).bind("lang", n.lang()).bind("priority", n.priority())
                 .bind("provider", n.provider()).bind("created", Times.millis(n.createdAt()))

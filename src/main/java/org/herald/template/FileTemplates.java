@@ -17,7 +17,8 @@ import org.herald.pipeline.Templates;
 
 /**
  * Templates from files: the notification's language, then its base language ({@code ru} for {@code ru-UA}), then the
- * default language. {@code text} is required; {@code subject} becomes the title when present. Compiled templates are
+ * default language. {@code text} is required; {@code subject} becomes the title and {@code html} the HTML form of
+ * the text when present. Compiled templates are
  * kept until their file changes.
  */
 public final class FileTemplates implements Templates {
@@ -41,7 +42,8 @@ public final class FileTemplates implements Templates {
         String title = files.find(name, lang, "subject").map(p -> render(name, lang, p, context).strip()).orElse(null);
         String text = render(name, lang, files.find(name, lang, "text").orElseThrow(), context);
         if (text.isBlank()) throw new TemplateException("template '" + name + "' (" + lang + ") rendered an empty text");
-        return new Rendered(title, text);
+        String html = files.find(name, lang, "html").map(p -> render(name, lang, p, context)).orElse(null);
+        return new Rendered(title, text, html);
     }
 
     /** Compiles a template source without keeping it: the API refuses a file that would not compile. */

@@ -81,6 +81,35 @@ class EmailGatewayTest {
     }
 
     @Test
+    void aTemplateWithAnHtmlPartSendsTextAndHtmlAsAlternatives() throws Exception {
+        for (String[] f : new String[][] {{"subject", "Balance {{balance}}"}, {"text", "Dear {{name}}, your balance is {{balance}}."},
+                {"html", "<p>Dear <b>{{name}}</b>, your balance is {{balance}}.</p>"}}) {
+            ApiResponse put = api.send("PUT", "/api/v1/templates/low_balance/en/" + f[0] + ".mustache", f[1], null,
+                    "text/plain; charset=utf-8");
+            assertThat(put.status()).as(put.text()).isEqualTo(201);
+        }
+        api.put("/api/v1/recipients/user:6006", "{\"contacts\":{\"email\":\"eve@example.net\"}}");
+        ApiResponse r = api.post("/api/v1/notifications", "{\"to\":\"user:6006\",\"channels\":[\"email\"],"
+                + "\"template\":\"low_balance\",\"lang\":\"en\",\"data\":{\"name\":\"Eve <Ltd>\",\"balance\":\"1.20\"}}");
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+        String id = r.json().get("id").asText();
+        awaitDelivery(id, "sent");
+        assertThat(api.get("/api/v1/notifications/" + id).json().get("html").asText())
+                .isEqualTo("<p>Dear <b>Eve &lt;Ltd&gt;</b>, your balance is 1.20.</p>");
+
+        MimeMessage m = await().atMost(Duration.ofSeconds(10)).until(() -> find("eve@example.net"), java.util.Objects::nonNull);
+        assertThat(m.getSubject()).isEqualTo("Balance 1.20");
+        assertThat(m.getContentType()).startsWith("multipart/alternative");
+        jakarta.mail.Multipart parts = (jakarta.mail.Multipart) m.getContent();
+        assertThat(parts.getCount()).isEqualTo(2);
+        assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain").containsIgnoringCase("charset=UTF-8");
+        assertThat(((String) parts.getBodyPart(0).getContent()).trim()).isEqualTo("Dear Eve <Ltd>, your balance is 1.20.");
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
+        assertThat(((String) parts.getBodyPart(1).getContent()).trim())
+                .isEqualTo("<p>Dear <b>Eve &lt;Ltd&gt;</b>, your balance is 1.20.</p>");
+    }
+
+    @Test
     void aFailingGatewayHandsTheMessageToItsFallback() throws Exception {
         api.put("/api/v1/recipients/user:2002", "{\"provider\":\"brand2\",\"contacts\":{\"email\":\"bob@example.net\"}}");
         JsonNode d = awaitDelivery(send("user:2002", null), "sent");

@@ -52,7 +52,7 @@ final class StoreFixture implements AutoCloseable {
 
     List<Delivery> queue(int priority, String channel, Instant due, Duration ttl, String idempotencyKey, String... recipients) {
         Instant now = clock.instant();
-        Notification n = new Notification(Ids.newId(clock), "test", "t", "text", null, null, null, priority, null, now, null, due.plus(ttl));
+        Notification n = new Notification(Ids.newId(clock), "test", "t", "text", null, null, null, null, priority, null, now, null, due.plus(ttl));
         List<Delivery> ds = new ArrayList<>();
         for (String r : recipients) {
             ds.add(new Delivery(Ids.newId(clock), n.id(), RecipientId.parse(r), channel, DeliveryStatus.QUEUED, priority, 0, null,
@@ -65,7 +65,7 @@ final class StoreFixture implements AutoCloseable {
     /** A notification with one queued inbox delivery, not yet stored. */
     NotificationStore.NewNotification newNotification(String recipient, String idempotencyKey) {
         Instant now = clock.instant();
-        Notification n = new Notification(Ids.newId(clock), "test", "t", "text", null, null, null, 5, null, now, null, now.plusSeconds(3600));
+        Notification n = new Notification(Ids.newId(clock), "test", "t", "text", null, null, null, null, 5, null, now, null, now.plusSeconds(3600));
         Delivery d = new Delivery(Ids.newId(clock), n.id(), RecipientId.parse(recipient), "inbox", DeliveryStatus.QUEUED, 5, 0, null,
                 null, now, now, now.plusSeconds(3600), null, null, null, null);
         return new NotificationStore.NewNotification(n, List.of(d), idempotencyKey, "hash", "{}");

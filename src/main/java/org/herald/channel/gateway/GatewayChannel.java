@@ -65,7 +65,7 @@ public final class GatewayChannel implements Channel {
         String provider = n.provider() != null ? n.provider() : r.provider();
         Gateway g = gateways.choose(name, provider).orElse(null);
         if (g == null) return Outcome.permanent("no " + name + " gateway for provider " + (provider == null ? "(none)" : provider));
-        OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), n.title(), n.text());
+        OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), n.title(), n.text(), n.html());
         SendResult result = gateways.send(g, m);
         if (!(result instanceof SendResult.Accepted)) {
             var fallback = gateways.fallbackOf(g);
