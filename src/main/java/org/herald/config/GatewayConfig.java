@@ -16,6 +16,8 @@ public record GatewayConfig(
         String fallback,
         @Doc("Messages in flight through this gateway at once.")
         Integer maxConcurrency,
+        @Doc("Messages per second at most, a whole number (sends are spaced evenly and wait for their turn); unset: no limit.")
+        Integer rateLimit,
         @Doc(value = "The module's settings. smtp: host, port, security (none, starttls, tls), username, password, from, "
                 + "timeout (e.g. 30s); for replies also imap_host, imap_port, imap_security (tls, starttls, none), "
                 + "imap_username, imap_password, imap_folder (INBOX), poll_interval (60s). http: url, method (POST), "

@@ -19,17 +19,20 @@ public final class GatewayRegistry {
     public record Check(Instant at, String error) {}
 
     /** One consistent set of gateways; a reload swaps the whole set at once. */
-    private record Set(Map<String, GatewayConfig> configs, Map<String, Gateway> gateways, Map<String, Semaphore> slots) {
+    private record Set(Map<String, GatewayConfig> configs, Map<String, Gateway> gateways, Map<String, Semaphore> slots,
+                       Map<String, SendPacer> pacers) {
         static Set of(List<GatewayConfig> configured) {
             Map<String, GatewayConfig> configs = new LinkedHashMap<>();
             Map<String, Gateway> gateways = new LinkedHashMap<>();
             Map<String, Semaphore> slots = new LinkedHashMap<>();
+            Map<String, SendPacer> pacers = new LinkedHashMap<>();
             for (GatewayConfig c : configured) {
                 configs.put(c.id(), c);
                 gateways.put(c.id(), "http".equals(c.module()) ? new HttpSmsGateway(c) : new SmtpGateway(c));
                 slots.put(c.id(), new Semaphore(c.maxConcurrency()));
+                if (c.rateLimit() != null) pacers.put(c.id(), new SendPacer(c.rateLimit()));
             }
-            return new Set(configs, gateways, slots);
+            return new Set(configs, gateways, slots, pacers);
         }
     }
 
@@ -71,10 +74,19 @@ public final class GatewayRegistry {
         return f == null ? Optional.empty() : Optional.ofNullable(s.gateways().get(f));
     }
 
-    /** Sends through {@code g} within its concurrency cap. */
+    /**
+     * Sends through {@code g} within its rate limit and concurrency cap. The wait for a rate slot comes first, so a
+     * send that waits for its turn holds none of the gateway's concurrency (callers are virtual threads).
+     */
     public SendResult send(Gateway g, OutgoingMessage m) throws InterruptedException {
-        Semaphore slot = current.slots().get(g.id());
+        Set s = current;
+        Semaphore slot = s.slots().get(g.id());
         if (slot == null) return g.send(m); // removed by a reload while this send was chosen
+        SendPacer pacer = s.pacers().get(g.id());
+        if (pacer != null) {
+            long wait = pacer.reserve(System.nanoTime());
+            if (wait > 0) Thread.sleep(java.time.Duration.ofNanos(wait));
+        }
         slot.acquire();
         try {
             return g.send(m);
@@ -103,6 +115,8 @@ public final class GatewayRegistry {
             m.put("module", c.module());
             m.put("provider", c.provider());
             m.put("fallback", c.fallback());
+            m.put("max_concurrency", c.maxConcurrency());
+            m.put("rate_limit", c.rateLimit());
             m.put("features", "smtp".equals(c.module()) && c.settings().get("imap_host") != null
                     ? List.of("outgoing", "ingoing", "check_connection") : List.of("outgoing", "check_connection"));
             Check last = checks.get(c.id());

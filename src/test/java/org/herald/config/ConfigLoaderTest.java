@@ -122,4 +122,14 @@ class ConfigLoaderTest {
         Path f = yaml("http: [unclosed\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("not valid YAML");
     }
+
+    @Test
+    void aGatewayRateLimitIsReadAndANonPositiveOneNamesItsKey() throws Exception {
+        String gateway = "gateways:\n  - {id: sms1, channel: sms, module: http, rate_limit: %s, settings: {url: \"https://sms.example/send\"}}\n";
+        assertThat(ConfigLoader.load(yaml(gateway.formatted("5")), Map.of()).gateways().get(0).rateLimit()).isEqualTo(5);
+        assertThat(ConfigLoader.load(yaml(gateway.formatted("null")), Map.of()).gateways().get(0).rateLimit()).isNull();
+        Path bad = yaml(gateway.formatted("0"));
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gateways[0].rate_limit");
+    }
 }

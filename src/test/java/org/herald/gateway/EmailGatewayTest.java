@@ -151,7 +151,7 @@ class EmailGatewayTest {
         api.put("/api/v1/recipients/user:5005", "{\"provider\":\"late\",\"contacts\":{\"email\":\"dora@example.net\"}}");
         var before = herald.config().gateways();
         var fresh = new java.util.ArrayList<>(before);
-        fresh.add(new org.herald.config.GatewayConfig("smtp-late", "email", "smtp", "late", null, 2,
+        fresh.add(new org.herald.config.GatewayConfig("smtp-late", "email", "smtp", "late", null, 2, null,
                 Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()), "security", "none",
                         "from", "late@brand.example")));
         herald.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", snake(fresh))));
