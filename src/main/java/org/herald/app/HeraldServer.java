@@ -70,6 +70,7 @@ import org.herald.http.HttpApi;
 import org.herald.auth.ApiKeys;
 import org.herald.auth.ClientTokens;
 import org.herald.pipeline.NotificationRequestParser;
+import org.herald.pipeline.IncomingNotifier;
 import org.herald.pipeline.NotificationService;
 import org.herald.queue.Dispatcher;
 import org.herald.queue.QueueSettings;
@@ -213,7 +214,8 @@ public final class HeraldServer implements AutoCloseable {
         routes.add(new CommandRoutes(commands, commandStore)::mount);
         routes.add(new TemplateRoutes(templateFiles)::mount);
         routes.add(new GatewayRoutes(gateways)::mount);
-        IncomingStore incoming = new IncomingStore(database, outbox);
+        IncomingStore incoming = new IncomingStore(database, outbox, new IncomingNotifier(service, config.incoming().notifyRecipients(),
+                config.incoming().notifyChannels(), Durations.parse(config.notifications().defaultTtl())));
         routes.add(new IncomingRoutes(incoming)::mount);
         for (var g : config.gateways()) {
             if (!ImapInbox.wanted(g)) continue;

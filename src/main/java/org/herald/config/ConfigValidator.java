@@ -65,6 +65,16 @@ final class ConfigValidator {
         blf(v, c.blf());
         commands(v, c.commands());
         gateways(v, c.gateways());
+        for (String r : c.incoming().notifyRecipients()) {
+            try {
+                org.herald.core.RecipientId.parse(r);
+            } catch (IllegalArgumentException e) {
+                v.problem("incoming.notify_recipients", e.getMessage());
+            }
+        }
+        for (String ch : c.incoming().notifyChannels()) {
+            if (!CHANNELS.contains(ch)) v.problem("incoming.notify_channels", "unknown channel '" + ch + "'; known: " + CHANNELS);
+        }
         v.range("abills.internal_port", c.abills().internalPort(), 0, 65535);
         v.range("abills.browser_port", c.abills().browserPort(), 0, 65535);
         v.duration("abills.session_cache", c.abills().sessionCache());

@@ -21,6 +21,7 @@ public record HeraldConfig(
         TemplatesConfig templates,
         @Doc("Email (and later SMS) gateways (a list; as an environment variable, a JSON list).")
         List<GatewayConfig> gateways,
+        IncomingConfig incoming,
         AbillsConfig abills,
         @Doc("Receivers of delivery.status and incoming.message events (a list; as an environment variable, a JSON list).")
         List<WebhookConfig> webhooks,
@@ -39,6 +40,7 @@ public record HeraldConfig(
         hub = Objects.requireNonNullElseGet(hub, () -> new HubConfig(null, null, null, null, null, null, null, null, null));
         abills = Objects.requireNonNullElseGet(abills, () -> new AbillsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
         gateways = gateways == null ? List.of() : List.copyOf(gateways);
+        incoming = Objects.requireNonNullElseGet(incoming, () -> new IncomingConfig(null, null));
         templates = Objects.requireNonNullElseGet(templates, () -> new TemplatesConfig(null, null));
         commands = Objects.requireNonNullElseGet(commands, () -> new CommandsConfig(null, null, null));
         blf = Objects.requireNonNullElseGet(blf, () -> new BlfConfig(null, null, null, null, null));

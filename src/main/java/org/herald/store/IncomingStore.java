@@ -3,10 +3,14 @@ package org.herald.store;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
-/** Incoming messages; storing one also queues its {@code incoming.message} webhook event, in one transaction. */
+/**
+ * Incoming messages; storing one also queues its {@code incoming.message} webhook event, in one transaction, and then
+ * hands the stored message to {@code onStored} (which tells the operators).
+ */
 public final class IncomingStore {
     private static final RowMapper<IncomingMessage> ROW = (rs, ctx) -> new IncomingMessage(rs.getString("id"),
             rs.getString("gateway"), rs.getString("channel"), rs.getString("sender"), rs.getString("recipient"),
@@ -15,10 +19,16 @@ public final class IncomingStore {
 
     private final Database db;
     private final WebhookOutbox outbox;
+    private final Consumer<IncomingMessage> onStored;
 
     public IncomingStore(Database db, WebhookOutbox outbox) {
+        this(db, outbox, m -> {});
+    }
+
+    public IncomingStore(Database db, WebhookOutbox outbox, Consumer<IncomingMessage> onStored) {
         this.db = db;
         this.outbox = outbox;
+        this.onStored = onStored;
     }
 
     /** Stores a message; false when this gateway already delivered one with the same external id. */
@@ -34,11 +44,12 @@ public final class IncomingStore {
                         .bind("at", m.receivedAt().toEpochMilli()).execute();
                 outbox.enqueue(h, WebhookOutbox.INCOMING_MESSAGE, view(m), "message");
             });
-            return true;
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) return false;
             throw e;
         }
+        onStored.accept(m);
+        return true;
     }
 
     /** Oldest first, after {@code since} (an id), at most {@code limit}. */

@@ -11,7 +11,10 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,14 +25,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Replies to Herald's emails come back over IMAP (GreenMail) as incoming messages linked to their delivery. */
+/**
+ * Replies to Herald's emails come back over IMAP (GreenMail) as incoming messages linked to their delivery, posted
+ * to the webhook and put in the operators' inbox.
+ */
 class EmailRepliesTest {
     static GreenMail mail;
     static TestHerald herald;
     static ApiClient api;
+    static HttpServer webhookReceiver;
+    static final List<JsonNode> webhookEvents = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        webhookReceiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhookReceiver.createContext("/hook", exchange -> {
+            webhookEvents.add(Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhookReceiver.start();
         mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
                 new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
         mail.start();
@@ -41,6 +56,9 @@ class EmailRepliesTest {
         herald = TestHerald.builder()
                 .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "smtp-support", "channel", "email", "module", "smtp",
                         "settings", settings))))
+                .env("HERALD_WEBHOOKS", "[{\"url\":\"http://127.0.0.1:" + webhookReceiver.getAddress().getPort()
+                        + "/hook\",\"secret\":\"webhook-secret-0123456789\",\"events\":[\"incoming.message\"]}]")
+                .env("HERALD_INCOMING_NOTIFY_RECIPIENTS", "admin:1,admin:2")
                 .start();
         api = herald.api();
     }
@@ -49,6 +67,7 @@ class EmailRepliesTest {
     static void stop() {
         herald.close();
         mail.stop();
+        webhookReceiver.stop(0);
     }
 
     @Test
@@ -81,6 +100,21 @@ class EmailRepliesTest {
         assertThat(in.get("subject").asText()).isEqualTo("Re: Ticket #42");
         assertThat(in.get("text").asText()).startsWith("Thanks, it works again.");
         assertThat(in.get("delivery_id").asText()).isEqualTo(delivery.get("id").asText());
+
+        // the billing system hears of it, and so do the operators, in their inbox
+        JsonNode event = await().atMost(Duration.ofSeconds(15)).until(() -> webhookEvents.stream()
+                .filter(e -> e.get("event").asText().equals("incoming.message")).findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat(event.get("message").get("id").asText()).isEqualTo(in.get("id").asText());
+        assertThat(event.get("message").get("delivery_id").asText()).isEqualTo(delivery.get("id").asText());
+        for (String operator : List.of("admin:1", "admin:2")) {
+            String token = api.clientToken(operator);
+            JsonNode item = await().atMost(Duration.ofSeconds(15)).until(() -> api.as(token).get("/api/v1/inbox").json()
+                    .get("items"), items -> items.size() == 1).get(0);
+            assertThat(item.get("type").asText()).isEqualTo("incoming.message");
+            assertThat(item.get("title").asText()).isEqualTo("EMAIL from ann@example.net: Re: Ticket #42");
+            assertThat(item.get("text").asText()).startsWith("Thanks, it works again.");
+            assertThat(item.get("data").get("incoming_id").asText()).isEqualTo(in.get("id").asText());
+        }
 
         // seen once: later polls do not store it again; since= pages on
         await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> true);
