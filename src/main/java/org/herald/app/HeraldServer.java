@@ -167,9 +167,9 @@ public final class HeraldServer implements AutoCloseable {
         channelsByName.put(BrowserChannel.NAME, new BrowserChannel(hub, bus));
         GatewayRegistry gateways = new GatewayRegistry(config.gateways(), clock);
         this.gateways = gateways;
-        // the channel exists when gateways can appear on reload; without any it skips deliveries like a disabled one
-        if (gateways.serves(GatewayChannel.EMAIL)) channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients));
-        if (gateways.serves(GatewayChannel.SMS)) channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients));
+        // always there, since gateways can appear on reload; without any it skips deliveries like a disabled channel
+        channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients));
+        channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients));
         WebPush webPush = config.webpush().enabled() ? webPush(database) : null;
         if (webPush != null) channelsByName.put(WebPushChannel.NAME, webPush.channel());
         for (Channel c : extraChannels) channelsByName.put(c.name(), c);

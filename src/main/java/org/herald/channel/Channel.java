@@ -18,6 +18,14 @@ public interface Channel {
     /** The channel's name as used in the API's {@code channels} lists. */
     String name();
 
+    /**
+     * Whether the channel can take deliveries now; when it cannot (e.g. no gateway is configured for it), new
+     * deliveries on it are skipped as for a channel the server does not have. Asked at accept time.
+     */
+    default boolean enabled() {
+        return true;
+    }
+
     /** The contact key a recipient needs for this channel (e.g. {@code email}), or null when none is needed. */
     default String requiredContact() {
         return null;

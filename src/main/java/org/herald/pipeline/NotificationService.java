@@ -127,7 +127,7 @@ public final class NotificationService {
     /** Why a channel cannot reach the recipient, or null when it can. */
     private String unavailable(String channelName, Recipient recipient) {
         Optional<Channel> channel = channels.get(channelName);
-        if (channel.isEmpty()) return "channel " + channelName + " is not enabled on this server";
+        if (channel.isEmpty() || !channel.get().enabled()) return "channel " + channelName + " is not enabled on this server";
         String contact = channel.get().requiredContact();
         if (contact == null) return null;
         Object value = recipient == null ? null : recipient.contacts().get(contact);

@@ -166,6 +166,29 @@ class EmailGatewayTest {
         }
     }
 
+    @Test
+    void aServerStartedWithoutGatewaysSendsEmailOnceAReloadAddsOne() throws Exception {
+        try (TestHerald bare = TestHerald.builder().start()) {
+            ApiClient bareApi = bare.api();
+            bareApi.put("/api/v1/recipients/user:7007", "{\"contacts\":{\"email\":\"finn@example.net\"}}");
+            String body = "{\"to\":\"user:7007\",\"channels\":[\"email\"],\"title\":\"Hello\",\"text\":\"First mail\"}";
+            JsonNode before = bareApi.post("/api/v1/notifications", body).json().get("deliveries").get(0);
+            assertThat(before.get("status").asText()).isEqualTo("skipped");
+            assertThat(before.get("reason").asText()).isEqualTo("channel email is not enabled on this server");
+
+            var added = List.of(new org.herald.config.GatewayConfig("smtp-new", "email", "smtp", null, null, null, null,
+                    Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()), "security", "none",
+                            "from", "new@isp.example")));
+            bare.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", snake(added))));
+            String id = bareApi.post("/api/v1/notifications", body).json().get("id").asText();
+            JsonNode d = await().atMost(Duration.ofSeconds(20)).until(() -> bareApi.get("/api/v1/notifications/" + id).json()
+                    .get("deliveries").get(0), x -> x.get("status").asText().equals("sent"));
+            assertThat(d.get("gateway").asText()).isEqualTo("smtp-new");
+            MimeMessage m = await().atMost(Duration.ofSeconds(10)).until(() -> find("finn@example.net"), java.util.Objects::nonNull);
+            assertThat(m.getFrom()[0].toString()).isEqualTo("new@isp.example");
+        }
+    }
+
     /** Gateway records as configuration JSON (snake_case keys). */
     static String snake(Object value) throws Exception {
         return Json.MAPPER.copy().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)

@@ -50,6 +50,12 @@ public final class GatewayChannel implements Channel {
         return name;
     }
 
+    /** Only while a gateway serves the channel (gateways come and go with a reload). */
+    @Override
+    public boolean enabled() {
+        return gateways.serves(name);
+    }
+
     @Override
     public String requiredContact() {
         return contact;
