@@ -41,7 +41,7 @@ import org.herald.http.BlfRoutes;
 import org.herald.http.TemplateRoutes;
 import org.herald.http.GatewayRoutes;
 import org.herald.gateway.GatewayRegistry;
-import org.herald.gateway.ImapInbox;
+import org.herald.gateway.MailInbox;
 import org.herald.http.IncomingRoutes;
 import org.herald.store.IncomingStore;
 import org.herald.channel.gateway.GatewayChannel;
@@ -218,8 +218,8 @@ public final class HeraldServer implements AutoCloseable {
                 config.incoming().notifyChannels(), Durations.parse(config.notifications().defaultTtl())));
         routes.add(new IncomingRoutes(incoming)::mount);
         for (var g : config.gateways()) {
-            if (!ImapInbox.wanted(g)) continue;
-            ImapInbox mailbox = new ImapInbox(g, incoming, clock);
+            if (!MailInbox.wanted(g)) continue;
+            MailInbox mailbox = new MailInbox(g, incoming, clock);
             mailbox.start();
             started.add(mailbox);
         }

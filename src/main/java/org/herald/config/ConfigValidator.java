@@ -144,9 +144,13 @@ final class ConfigValidator {
                 if (g.settings().get("from") == null) v.problem(key + ".settings.from", "is required (the From address)");
                 String sec = g.settings().getOrDefault("security", "starttls");
                 if (!Set.of("none", "starttls", "tls").contains(sec)) v.problem(key + ".settings.security", "must be none, starttls or tls");
-                if (g.settings().get("imap_host") != null) {
-                    String isec = g.settings().getOrDefault("imap_security", "tls");
-                    if (!Set.of("none", "starttls", "tls").contains(isec)) v.problem(key + ".settings.imap_security", "must be none, starttls or tls");
+                if (g.settings().get("imap_host") != null && g.settings().get("pop3_host") != null) {
+                    v.problem(key + ".settings.pop3_host", "a gateway reads one mailbox: give imap_host or pop3_host, not both");
+                }
+                for (String kind : List.of("imap", "pop3")) {
+                    if (g.settings().get(kind + "_host") == null) continue;
+                    String isec = g.settings().getOrDefault(kind + "_security", "tls");
+                    if (!Set.of("none", "starttls", "tls").contains(isec)) v.problem(key + ".settings." + kind + "_security", "must be none, starttls or tls");
                     v.duration(key + ".settings.poll_interval", g.settings().getOrDefault("poll_interval", "60s"));
                 }
             }

@@ -20,7 +20,8 @@ public record GatewayConfig(
         Integer rateLimit,
         @Doc(value = "The module's settings. smtp: host, port, security (none, starttls, tls), username, password, from, "
                 + "timeout (e.g. 30s); for replies also imap_host, imap_port, imap_security (tls, starttls, none), "
-                + "imap_username, imap_password, imap_folder (INBOX), poll_interval (60s). http: url, method (POST), "
+                + "imap_username, imap_password, imap_folder (INBOX), poll_interval (60s) — or the same over POP3: pop3_host, "
+                + "pop3_port, pop3_security, pop3_username, pop3_password, pop3_keep (false: delete what was read). http: url, method (POST), "
                 + "content_type, body, header.<Name>, success_status, timeout — url, body and headers are Mustache "
                 + "templates over to, to_digits, text, subject, delivery_id and settings.", secret = true)
         Map<String, String> settings) {

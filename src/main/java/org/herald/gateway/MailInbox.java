@@ -28,12 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The incoming half of an email gateway: polls an IMAP mailbox for unseen messages, stores each as an incoming
- * message (linked to the delivery it replies to, found in In-Reply-To or References — Herald's Message-ID carries the
- * delivery id) and marks it seen.
+ * The incoming half of an email gateway: polls a mailbox and stores each new message as an incoming message (linked
+ * to the delivery it replies to, found in In-Reply-To or References — Herald's Message-ID carries the delivery id).
+ * Over IMAP (settings {@code imap_*}) it reads the unseen messages of a folder and marks them seen; over POP3
+ * ({@code pop3_*}), which has no flags, it reads every message, skips those already stored (by Message-ID) and
+ * deletes each stored one from the server unless {@code pop3_keep} is true.
  */
-public final class ImapInbox implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ImapInbox.class);
+public final class MailInbox implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MailInbox.class);
     /** Herald's Message-ID: {@code <delivery-id@domain>}, the delivery id a UUID. */
     static final Pattern HERALD_ID = Pattern.compile("<([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@[^>]+>");
     static final int MAX_BODY_CHARS = 64 * 1024;
@@ -42,30 +44,43 @@ public final class ImapInbox implements AutoCloseable {
     private final IncomingStore incoming;
     private final Clock clock;
     private final Session session;
+    /** {@code imap} or {@code pop3}: the settings' prefix and the protocol. */
+    private final String kind;
+    /** The Jakarta Mail protocol name: {@code imap}, {@code imaps}, {@code pop3} or {@code pop3s}. */
     private final String protocol;
     private final ScheduledExecutorService timer;
 
-    public ImapInbox(GatewayConfig gateway, IncomingStore incoming, Clock clock) {
+    public MailInbox(GatewayConfig gateway, IncomingStore incoming, Clock clock) {
         this.gateway = gateway;
         this.incoming = incoming;
         this.clock = clock;
         Map<String, String> s = gateway.settings();
-        String security = s.getOrDefault("imap_security", "tls");
-        this.protocol = security.equals("tls") ? "imaps" : "imap";
+        this.kind = s.get("imap_host") != null ? "imap" : "pop3";
+        String security = s.getOrDefault(kind + "_security", "tls");
+        this.protocol = security.equals("tls") ? kind + "s" : kind;
+        String defaultPort = switch (protocol) {
+            case "imaps" -> "993";
+            case "imap" -> "143";
+            case "pop3s" -> "995";
+            default -> "110";
+        };
         Properties p = new Properties();
         long timeout = Durations.parse(s.getOrDefault("timeout", "30s")).toMillis();
-        p.put("mail." + protocol + ".host", s.get("imap_host"));
-        p.put("mail." + protocol + ".port", s.getOrDefault("imap_port", security.equals("tls") ? "993" : "143"));
+        p.put("mail." + protocol + ".host", s.get(kind + "_host"));
+        p.put("mail." + protocol + ".port", s.getOrDefault(kind + "_port", defaultPort));
         p.put("mail." + protocol + ".connectiontimeout", Long.toString(timeout));
         p.put("mail." + protocol + ".timeout", Long.toString(timeout));
-        if (security.equals("starttls")) p.put("mail.imap.starttls.required", "true");
+        if (security.equals("starttls")) {
+            p.put("mail." + kind + ".starttls.enable", "true");
+            p.put("mail." + kind + ".starttls.required", "true");
+        }
         this.session = Session.getInstance(p);
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("imap-" + gateway.id()).factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name(kind + "-" + gateway.id()).factory());
     }
 
-    /** Whether a gateway's settings ask for incoming mail. */
+    /** Whether a gateway's settings ask for incoming mail (an {@code imap_host} or a {@code pop3_host}). */
     public static boolean wanted(GatewayConfig g) {
-        return g.settings().get("imap_host") != null;
+        return g.settings().get("imap_host") != null || g.settings().get("pop3_host") != null;
     }
 
     public void start() {
@@ -82,18 +97,25 @@ public final class ImapInbox implements AutoCloseable {
         }
     }
 
-    /** One pass over the unseen messages; returns how many were stored. */
+    /** One pass over the new messages; returns how many were stored. */
     int poll() throws MessagingException, IOException {
         Map<String, String> s = gateway.settings();
+        boolean pop3 = kind.equals("pop3");
+        boolean delete = pop3 && !Boolean.parseBoolean(s.getOrDefault("pop3_keep", "false"));
         int stored = 0;
         try (Store store = session.getStore(protocol)) {
-            store.connect(s.get("imap_username"), s.get("imap_password"));
-            try (Folder folder = store.getFolder(s.getOrDefault("imap_folder", "INBOX"))) {
-                folder.open(Folder.READ_WRITE);
-                for (Message m : folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))) {
+            store.connect(s.get(kind + "_username"), s.get(kind + "_password"));
+            Folder folder = store.getFolder(pop3 ? "INBOX" : s.getOrDefault("imap_folder", "INBOX"));
+            folder.open(Folder.READ_WRITE);
+            try {
+                Message[] news = pop3 ? folder.getMessages() : folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false));
+                for (Message m : news) {
                     if (incoming.add(toIncoming(m))) stored++;
-                    m.setFlag(Flags.Flag.SEEN, true);
+                    // stored now or before: either way it is safe in the database
+                    m.setFlag(delete ? Flags.Flag.DELETED : Flags.Flag.SEEN, true);
                 }
+            } finally {
+                folder.close(delete); // POP3 deletes the flagged messages only when the folder closes with expunge
             }
         }
         return stored;
