@@ -139,6 +139,7 @@ final class ConfigValidator {
             }
             v.range(key + ".max_concurrency", g.maxConcurrency(), 1, 1000);
             if (g.rateLimit() != null) v.range(key + ".rate_limit", g.rateLimit(), 1, 100_000);
+            v.range(key + ".fallback_after", g.fallbackAfter(), 0, 1000);
             if ("smtp".equals(g.module())) {
                 if (g.settings().get("host") == null) v.problem(key + ".settings.host", "is required");
                 if (g.settings().get("from") == null) v.problem(key + ".settings.from", "is required (the From address)");

@@ -14,6 +14,9 @@ public record GatewayConfig(
         String provider,
         @Doc("Another gateway's id, tried when this one fails an attempt.")
         String fallback,
+        @Doc("Failed attempts through this gateway before a delivery moves to the fallback: 0 tries the fallback in the "
+                + "same attempt, N retries here N times (with the queue's back-off) and sends later attempts through the fallback.")
+        Integer fallbackAfter,
         @Doc("Messages in flight through this gateway at once.")
         Integer maxConcurrency,
         @Doc("Messages per second at most, a whole number (sends are spaced evenly and wait for their turn); unset: no limit.")
@@ -28,6 +31,7 @@ public record GatewayConfig(
 
     public GatewayConfig {
         maxConcurrency = Objects.requireNonNullElse(maxConcurrency, 4);
+        fallbackAfter = Objects.requireNonNullElse(fallbackAfter, 0);
         settings = settings == null ? Map.of() : Map.copyOf(settings);
     }
 }

@@ -67,6 +67,12 @@ public final class GatewayRegistry {
         return any == null ? Optional.empty() : Optional.of(s.gateways().get(any.id()));
     }
 
+    /** Failed attempts through {@code g} before its deliveries move to its fallback (0: in the same attempt). */
+    public int fallbackAfter(Gateway g) {
+        GatewayConfig c = current.configs().get(g.id());
+        return c == null ? 0 : c.fallbackAfter();
+    }
+
     public Optional<Gateway> fallbackOf(Gateway g) {
         Set s = current;
         GatewayConfig c = s.configs().get(g.id());
@@ -115,6 +121,7 @@ public final class GatewayRegistry {
             m.put("module", c.module());
             m.put("provider", c.provider());
             m.put("fallback", c.fallback());
+            m.put("fallback_after", c.fallbackAfter());
             m.put("max_concurrency", c.maxConcurrency());
             m.put("rate_limit", c.rateLimit());
             m.put("features", "smtp".equals(c.module()) && c.settings().get("imap_host") != null

@@ -26,6 +26,7 @@ class EmailGatewayTest {
     static TestHerald herald;
     static ApiClient api;
     static int deadPort;
+    static RefusingSmtpServer refusing;
 
     @BeforeAll
     static void start() throws IOException {
@@ -36,6 +37,9 @@ class EmailGatewayTest {
         }
         Map<String, String> live = Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()),
                 "security", "none", "from", "Herald <noreply@isp.example>", "timeout", "5s");
+        refusing = RefusingSmtpServer.start();
+        Map<String, String> refusingSettings = Map.of("host", "127.0.0.1", "port", Integer.toString(refusing.port()),
+                "security", "none", "from", "noreply@isp.example", "timeout", "5s");
         Map<String, String> dead = Map.of("host", "127.0.0.1", "port", Integer.toString(deadPort), "security", "none",
                 "from", "noreply@isp.example", "timeout", "2s");
         herald = TestHerald.builder()
@@ -43,7 +47,9 @@ class EmailGatewayTest {
                         Map.of("id", "smtp-main", "channel", "email", "module", "smtp", "settings", live),
                         Map.of("id", "smtp-brand", "channel", "email", "module", "smtp", "provider", "brand2",
                                 "fallback", "smtp-main", "settings", dead),
-                        Map.of("id", "smtp-broken", "channel", "email", "module", "smtp", "provider", "broken", "settings", dead))))
+                        Map.of("id", "smtp-broken", "channel", "email", "module", "smtp", "provider", "broken", "settings", dead),
+                        Map.of("id", "smtp-busy", "channel", "email", "module", "smtp", "provider", "busy", "fallback", "smtp-main",
+                                "fallback_after", 1, "settings", refusingSettings))))
                 .env("HERALD_QUEUE_MAX_ATTEMPTS", "2")
                 .env("HERALD_QUEUE_BACKOFF_BASE", "100ms")
                 .start();
@@ -51,9 +57,10 @@ class EmailGatewayTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         herald.close();
         mail.stop();
+        refusing.close();
     }
 
     static JsonNode awaitDelivery(String notificationId, String status) {
@@ -118,6 +125,21 @@ class EmailGatewayTest {
     }
 
     @Test
+    void aServerThatRefusesIsRetriedThenTheDeliveryFailsOverToTheFallback() throws Exception {
+        api.put("/api/v1/recipients/user:2003", "{\"provider\":\"busy\",\"contacts\":{\"email\":\"gus@example.net\"}}");
+        JsonNode d = awaitDelivery(send("user:2003", null), "sent");
+        assertThat(d.get("gateway").asText()).isEqualTo("smtp-main");
+        assertThat(d.get("attempts").asInt()).isEqualTo(2);
+        JsonNode log = api.get("/api/v1/deliveries/" + d.get("id").asText()).json().get("attempt_log");
+        assertThat(log).hasSize(2);
+        assertThat(log.get(0).get("outcome").asText()).isEqualTo("retry");
+        assertThat(log.get(0).get("error").asText()).contains("smtp-busy").contains("421");
+        assertThat(log.get(1).get("outcome").asText()).isEqualTo("sent");
+        assertThat(refusing.connections()).isGreaterThanOrEqualTo(1);
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> find("gus@example.net"), java.util.Objects::nonNull)).isNotNull();
+    }
+
+    @Test
     void aGatewayThatCannotBeReachedIsRetriedThenFailsWithTheReason() {
         api.put("/api/v1/recipients/user:3003", "{\"contacts\":{\"email\":\"carl@example.net\"}}");
         JsonNode d = awaitDelivery(send("user:3003", "broken"), "failed");
@@ -139,7 +161,7 @@ class EmailGatewayTest {
         assertThat(bad.get("ok").asBoolean()).isFalse();
         assertThat(bad.get("error").asText()).isNotBlank();
         JsonNode list = api.get("/api/v1/gateways").json().get("gateways");
-        assertThat(list).extracting(g -> g.get("id").asText()).containsExactly("smtp-main", "smtp-brand", "smtp-broken");
+        assertThat(list).extracting(g -> g.get("id").asText()).containsExactly("smtp-main", "smtp-brand", "smtp-broken", "smtp-busy");
         assertThat(list.get(0).get("last_check").get("ok").asBoolean()).isTrue();
         assertThat(list.get(1).get("fallback").asText()).isEqualTo("smtp-main");
         assertThat(api.get("/api/v1/gateways").text()).doesNotContain("password");
@@ -151,7 +173,7 @@ class EmailGatewayTest {
         api.put("/api/v1/recipients/user:5005", "{\"provider\":\"late\",\"contacts\":{\"email\":\"dora@example.net\"}}");
         var before = herald.config().gateways();
         var fresh = new java.util.ArrayList<>(before);
-        fresh.add(new org.herald.config.GatewayConfig("smtp-late", "email", "smtp", "late", null, 2, null,
+        fresh.add(new org.herald.config.GatewayConfig("smtp-late", "email", "smtp", "late", null, null, 2, null,
                 Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()), "security", "none",
                         "from", "late@brand.example")));
         herald.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", snake(fresh))));
@@ -176,7 +198,7 @@ class EmailGatewayTest {
             assertThat(before.get("status").asText()).isEqualTo("skipped");
             assertThat(before.get("reason").asText()).isEqualTo("channel email is not enabled on this server");
 
-            var added = List.of(new org.herald.config.GatewayConfig("smtp-new", "email", "smtp", null, null, null, null,
+            var added = List.of(new org.herald.config.GatewayConfig("smtp-new", "email", "smtp", null, null, null, null, null,
                     Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()), "security", "none",
                             "from", "new@isp.example")));
             bare.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", snake(added))));

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A channel served by gateways (email, sms): to the recipient's contact of that kind, through the gateway of its
  * provider (the notification's {@code provider}, else the recipient's); when that gateway fails an attempt, through
- * its fallback in the same attempt. The subject is the title, the body the text.
+ * its fallback — in the same attempt, or from the attempt after {@code fallback_after} failed ones. The subject is the
+ * title, the body the text.
  */
 public final class GatewayChannel implements Channel {
     public static final String EMAIL = "email";
@@ -72,10 +73,19 @@ public final class GatewayChannel implements Channel {
         Gateway g = gateways.choose(name, provider).orElse(null);
         if (g == null) return Outcome.permanent("no " + name + " gateway for provider " + (provider == null ? "(none)" : provider));
         OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), n.title(), n.text(), n.html());
-        SendResult result = gateways.send(g, m);
-        if (!(result instanceof SendResult.Accepted)) {
-            var fallback = gateways.fallbackOf(g);
-            if (fallback.isPresent()) {
+        var fallback = gateways.fallbackOf(g);
+        int failoverAfter = gateways.fallbackAfter(g);
+        SendResult result;
+        if (fallback.isPresent() && failoverAfter > 0 && d.attempts() > failoverAfter) {
+            log.info("delivery {}: {} failed {} attempts; attempt {} goes through {}", d.id(), g.id(), failoverAfter, d.attempts(),
+                    fallback.get().id());
+            g = fallback.get();
+            result = gateways.send(g, m);
+        } else {
+            result = gateways.send(g, m);
+            // a permanent failure will not get better by retrying here: over to the fallback at once
+            if (!(result instanceof SendResult.Accepted) && fallback.isPresent()
+                    && (failoverAfter == 0 || result instanceof SendResult.Permanent)) {
                 log.info("gateway {} failed for delivery {} ({}); trying {}", g.id(), d.id(), reason(result), fallback.get().id());
                 g = fallback.get();
                 result = gateways.send(g, m);
