@@ -3,7 +3,10 @@ package org.herald.commands;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -11,17 +14,28 @@ import java.util.concurrent.TimeUnit;
  * Runs one program from an argv list (no shell: arguments reach it exactly as given), stdout and stderr merged,
  * stdin empty. Keeps the first {@code maxOutputBytes} of output and drains the rest. At the timeout it kills the
  * program and every process it started.
+ *
+ * <p>The program runs in a session of its own (through util-linux's {@code setsid}, which calls setsid(2) and then
+ * execs the program, so the pid and exit status stay the program's): its process group then holds everything it
+ * starts, including children that detached from it and now belong to init, and the kill reaches them all through
+ * {@code kill -KILL -- -pgid}. Without {@code setsid} on the machine the descendant walk alone is used.
  */
 final class ProcessRun {
+    static final Path SETSID = Path.of("/usr/bin/setsid");
+    static final Path KILL = Path.of("/bin/kill");
     /** How a run ended: exit code (null when killed or never started), output, whether output was cut, timed out. */
     record Result(Integer exitCode, String output, boolean truncated, boolean timedOut, String startError) {}
 
     private ProcessRun() {}
 
     static Result run(List<String> argv, Duration timeout, int maxOutputBytes) throws InterruptedException {
+        // checked here: started through setsid, a missing program would only show as setsid's exit status
+        if (!Files.isExecutable(Path.of(argv.get(0)))) {
+            return new Result(null, "", false, false, "cannot start " + argv.get(0) + ": no such executable file");
+        }
         Process process;
         try {
-            process = new ProcessBuilder(argv).redirectErrorStream(true)
+            process = new ProcessBuilder(inOwnSession(argv)).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         } catch (IOException e) {
             return new Result(null, "", false, false, "cannot start " + argv.get(0) + ": " + e.getMessage());
@@ -50,13 +64,22 @@ final class ProcessRun {
         return new Result(exit, reader.text(), reader.truncated(), !finished, null);
     }
 
+    private static List<String> inOwnSession(List<String> argv) {
+        if (!Files.isExecutable(SETSID)) return argv;
+        List<String> out = new ArrayList<>(argv.size() + 1);
+        out.add(SETSID.toString());
+        out.addAll(argv);
+        return out;
+    }
+
     /**
-     * Kills the program and then every descendant it had: the program first, so that it can neither start new ones
+     * Kills the program's process group (see the class comment), then the program and every descendant it had: the program first, so that it can neither start new ones
      * nor report its children's deaths into the kept output; the descendants are listed before, since once the
      * program is gone they belong to init and no longer show as its descendants.
      */
     static void killTree(Process process) {
         List<ProcessHandle> descendants = process.descendants().toList();
+        killGroup(process.pid());
         process.destroyForcibly();
         for (ProcessHandle descendant : descendants) {
             descendant.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -64,6 +87,20 @@ final class ProcessRun {
         }
         try {
             process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code kill -KILL -- -pgid}, as argv; the group exists only when the program was started through setsid. */
+    private static void killGroup(long pgid) {
+        if (!Files.isExecutable(SETSID) || !Files.isExecutable(KILL)) return;
+        try {
+            Process kill = new ProcessBuilder(KILL.toString(), "-KILL", "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // the descendant walk below still runs
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -28,6 +28,8 @@ class CommandApiTest {
                         Map.of("name", "fail", "path", "/bin/sh", "args", List.of("-c", "echo oops >&2; exit 3")),
                         Map.of("name", "spawn", "path", "/bin/sh", "args", List.of("-c", "sleep 60 & echo child $!; sleep 60"),
                                 "max_timeout", "1s"),
+                        Map.of("name", "detach", "path", "/bin/sh", "args", List.of("-c", "(sleep 60 & echo grandchild $!); sleep 60"),
+                                "max_timeout", "1s"),
                         Map.of("name", "seq", "path", "/usr/bin/seq", "max_timeout", "10s"),
                         Map.of("name", "nap", "path", "/bin/sleep", "max_timeout", "5s"),
                         Map.of("name", "missing", "path", "/nonexistent/program"))))
@@ -104,6 +106,17 @@ class CommandApiTest {
         String nid = await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/commands/" + c.get("id").asText()).json()
                 .get("notification_id"), x -> x.isTextual()).asText();
         assertThat(api.get("/api/v1/notifications/" + nid).json().get("title").asText()).isEqualTo("spawn: timed out after 1 s");
+    }
+
+    @Test
+    void aGrandchildThatDetachedFromTheProgramIsKilledAtTheTimeoutToo() {
+        JsonNode c = awaitFinished(run("admin:12", "detach", List.of(), null));
+        assertThat(c.get("status").asText()).isEqualTo("timed_out");
+        String out = c.get("output").asText();
+        assertThat(out).startsWith("grandchild ");
+        long grandchild = Long.parseLong(out.lines().findFirst().orElseThrow().substring("grandchild ".length()).trim());
+        // its parent (the subshell) exited at once, so it is no descendant of the program any more
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
     }
 
     @Test
