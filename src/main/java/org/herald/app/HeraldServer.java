@@ -392,6 +392,7 @@ public final class HeraldServer implements AutoCloseable {
     /** Graceful stop: the listener first, then the dispatcher (lets in-flight attempts finish), then the database. */
     @Override
     public void close() {
+        boolean running = !started.isEmpty();
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
@@ -400,5 +401,6 @@ public final class HeraldServer implements AutoCloseable {
             }
         }
         started.clear();
+        if (running) log.info("Herald stopped");
     }
 }

@@ -81,6 +81,7 @@ public final class HeraldProcess implements AutoCloseable {
         private final Path workDir;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx512m"));
+        private final List<String> serveArgs = new ArrayList<>();
 
         private Builder(String nodeId, Path workDir) {
             this.nodeId = nodeId;
@@ -100,6 +101,12 @@ public final class HeraldProcess implements AutoCloseable {
         public Builder database(String jdbcUrl, String user) {
             env.put("HERALD_DB_URL", jdbcUrl);
             env.put("HERALD_DB_USER", user);
+            return this;
+        }
+
+        /** Options of {@code herald serve}, e.g. {@code --pid-file}. */
+        public Builder serveArgs(String... args) {
+            serveArgs.addAll(List.of(args));
             return this;
         }
 
@@ -134,6 +141,7 @@ public final class HeraldProcess implements AutoCloseable {
                 command.add("-jar");
                 command.add(heraldJar().toString());
                 command.add("serve");
+                command.addAll(serveArgs);
                 ProcessBuilder pb = new ProcessBuilder(command)
                         .directory(workDir.toFile()) // no stray ./herald.yaml gets picked up
                         .redirectErrorStream(true)

@@ -9,7 +9,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGHUP to a running Herald: the log file is reopened, as logrotate (without copytruncate) needs. */
+/**
+ * A Herald process as systemd runs it: the pid file, SIGHUP (the log file is reopened, as logrotate without
+ * copytruncate needs) and a graceful stop on SIGTERM that removes the pid file.
+ */
 class ReloadIT {
     @TempDir
     Path work;
@@ -30,6 +33,23 @@ class ReloadIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(logFile) && Files.readString(logFile).contains("reloaded"));
             assertThat(Files.readString(rotated)).contains("Herald ready").doesNotContain("reloaded");
             assertThat(herald.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void thePidFileHoldsTheProcessAndIsRemovedOnAGracefulStop() throws Exception {
+        Path pidFile = work.resolve("run").resolve("herald.pid");
+        Files.createDirectories(pidFile.getParent());
+        HeraldProcess herald = HeraldProcess.builder("pidfile", work.resolve("node2")).serveArgs("--pid-file", pidFile.toString()).start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile));
+            assertThat(Files.readString(pidFile).strip()).isEqualTo(Long.toString(herald.pid()));
+            herald.stop(); // SIGTERM
+            assertThat(herald.isAlive()).isFalse();
+            assertThat(pidFile).doesNotExist();
+            assertThat(herald.log()).contains("stopped");
+        } finally {
+            herald.close();
         }
     }
 }
