@@ -8,8 +8,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.herald.core.Json;
+import org.herald.testing.TestDatabase;
 import org.herald.testing.ApiClient;
 import org.herald.testing.TestHerald;
 import org.herald.testing.WsClient;
@@ -20,22 +30,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Herald behind Debian's nginx and Apache (mod_proxy_wstunnel), configured as docs/deploy.md shows (without TLS): the HTTP API and
- * the WebSocket both work through each proxy, and a notification reaches a browser connected through it.
+ * the WebSocket both work through each proxy, a notification reaches a browser connected through it, and so does an
+ * ABillS admin page on {@code /admin/wss/} (its session in a real MariaDB) a message sent through ABillS's internal API.
  */
 class ReverseProxyTest {
+    static TestDatabase abillsDb;
     static TestHerald herald;
 
     @TempDir
     static Path dir;
 
     @BeforeAll
-    static void start() {
-        herald = TestHerald.start();
+    static void start() throws Exception {
+        abillsDb = TestDatabase.create(TestDatabase.Kind.MARIADB);
+        try (Connection c = DriverManager.getConnection(abillsDb.url(), abillsDb.user(), "")) {
+            c.createStatement().execute("CREATE TABLE web_online (aid INT UNSIGNED NOT NULL, sid VARCHAR(32) NOT NULL, PRIMARY KEY (sid))");
+            c.createStatement().execute("INSERT INTO web_online VALUES (31, 'nginx0031sid'), (32, 'apache032sid')");
+        }
+        herald = TestHerald.builder()
+                .env("HERALD_ABILLS_ENABLED", "true")
+                .env("HERALD_ABILLS_INTERNAL_PORT", "0")
+                .env("HERALD_ABILLS_BROWSER_PORT", "0")
+                .env("HERALD_ABILLS_SESSION_DB_URL", abillsDb.url())
+                .env("HERALD_ABILLS_SESSION_DB_USER", abillsDb.user())
+                .start();
     }
 
     @AfterAll
     static void stop() {
         herald.close();
+        abillsDb.close();
     }
 
     @Test
@@ -69,12 +93,19 @@ class ReverseProxyTest {
                             proxy_set_header Connection "upgrade";
                             proxy_read_timeout 75s;
                         }
+                        location /admin/wss/ {
+                            proxy_pass http://127.0.0.1:%4$d/wss/admin/;
+                            proxy_set_header Upgrade $http_upgrade;
+                            proxy_set_header Connection "upgrade";
+                            proxy_read_timeout 75s;
+                        }
                     }
                 }
-                """.formatted(dir, port, herald.server().port()));
+                """.formatted(dir, port, herald.server().port(), herald.server().abills().adminPages().port()));
         try (Proxy nginx = Proxy.start(port, dir.resolve("nginx-error.log"), "/usr/sbin/nginx", "-p", dir.toString(), "-c", conf.toString(),
                 "-g", "daemon off;")) {
             aNotificationReachesABrowserThrough(port, "admin:301");
+            anAbillsAdminPageGetsItsMessageThrough(port, 31, "nginx0031sid");
         }
     }
 
@@ -102,12 +133,14 @@ class ReverseProxyTest {
                 ProxyPreserveHost On
                 ProxyPass        /ws ws://127.0.0.1:%3$d/ws
                 ProxyPassReverse /ws ws://127.0.0.1:%3$d/ws
+                ProxyPass        /admin/wss/ ws://127.0.0.1:%5$d/wss/admin/
                 ProxyPass        /   http://127.0.0.1:%3$d/
                 ProxyPassReverse /   http://127.0.0.1:%3$d/
                 RequestHeader set X-Forwarded-Proto "http"
-                """.formatted(dir, port, herald.server().port(), modules));
+                """.formatted(dir, port, herald.server().port(), modules, herald.server().abills().adminPages().port()));
         try (Proxy apache = Proxy.start(port, dir.resolve("apache-error.log"), "/usr/sbin/apache2", "-f", conf.toString(), "-DFOREGROUND")) {
             aNotificationReachesABrowserThrough(port, "admin:302");
+            anAbillsAdminPageGetsItsMessageThrough(port, 32, "apache032sid");
         }
     }
 
@@ -123,6 +156,49 @@ class ReverseProxyTest {
             assertThat(frame.get("notification").get("text").asText()).isEqualTo("through the proxy");
             ws.send("{\"type\":\"ping\"}");
             assertThat(ws.nextOfType("pong")).isNotNull();
+        }
+    }
+
+    /** As ABillS's admin page does: the session cookie on the handshake, PING, then a message from the billing code. */
+    static void anAbillsAdminPageGetsItsMessageThrough(int proxyPort, int aid, String sid) throws Exception {
+        LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Cookie", "sid=" + sid)
+                .buildAsync(URI.create("ws://127.0.0.1:" + proxyPort + "/admin/wss/"), new WebSocket.Listener() {
+                    final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        try {
+            ws.sendText("{\"TYPE\":\"PING\"}", true).join();
+            assertThat(frames.poll(10, TimeUnit.SECONDS)).isEqualTo("{\"DATA\":\"RESPONCE\",\"TYPE\":\"PONG\"}");
+            String reply = internalApi("{\"TYPE\":\"MESSAGE\",\"TO\":\"ADMIN\",\"ID\":" + aid
+                    + ",\"DATA\":{\"TITLE\":\"Proxied\",\"TEXT\":\"through the proxy to ABillS\"}}");
+            assertThat(reply).contains("\"RESULT\":[1]");
+            JsonNode m = Json.MAPPER.readTree(frames.poll(10, TimeUnit.SECONDS));
+            assertThat(m.get("TYPE").asText()).isEqualTo("MESSAGE");
+            assertThat(m.get("TEXT").asText()).isEqualTo("through the proxy to ABillS");
+        } finally {
+            ws.abort();
+        }
+    }
+
+    /** One request to ABillS's internal API as its Perl code sends it: raw JSON over TCP, one reply object back. */
+    static String internalApi(String json) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", herald.server().abills().internalApi().port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            return Json.MAPPER.readerFor(JsonNode.class).readValues(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.UTF_8)).next().toString();
         }
     }
 
