@@ -269,7 +269,7 @@ public final class HeraldServer implements AutoCloseable {
         if (config.abills().enabled()) {
             abills = Abills.start(config.abills(), new Abills.Parts(vertx, hub, service, commands,
                     new BrowserStore(database, outbox, clock), deliveries, blocking,
-                    Durations.parse(config.notifications().defaultTtl()), clock));
+                    Durations.parse(config.notifications().defaultTtl()), hubSettings.pingInterval(), clock));
             started.add(abills);
         }
         port = http.start(config.http().host(), config.http().port());

@@ -39,7 +39,8 @@ public final class Abills implements AutoCloseable {
 
     /** The collaborators the listeners share. */
     public record Parts(Vertx vertx, Hub hub, NotificationService notifications, CommandRunner commands,
-                        BrowserStore browserStore, DeliveryStore deliveries, ExecutorService blocking, Duration ttl, Clock clock) {}
+                        BrowserStore browserStore, DeliveryStore deliveries, ExecutorService blocking, Duration ttl,
+                        Duration pingInterval, Clock clock) {}
 
     public static Abills start(AbillsConfig a, Parts p) {
         List<AutoCloseable> started = new ArrayList<>();
@@ -67,7 +68,7 @@ public final class Abills implements AutoCloseable {
         SessionResolver sessions = new SessionResolver(a.sessionDbUrl(), a.sessionDbUser(), a.sessionDbPassword(), sidQuery,
                 Durations.parse(a.sessionCache()), p.clock());
         AbillsBrowserEndpoint endpoint = new AbillsBrowserEndpoint(p.vertx(), p.hub(), sessions, p.browserStore(),
-                p.deliveries(), p.blocking(), kind, audience, p.clock());
+                p.deliveries(), p.blocking(), kind, audience, p.pingInterval(), p.clock());
         endpoint.start(a.browserHost(), port);
         return endpoint;
     }

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code /admin/wss/}, header {@code ADMINSID}) or, in ABillS 1.50, the clients' (19445, header {@code USERSID}).
  * The session cookie {@code sid} (or the header) is resolved with ABillS's own query, the socket joins Herald's hub
  * as that admin or client (presence, live notifications, replay of what waited), and speaks ABillS's frames:
- * PING/PONG with RESPONCE, {@code RESPONCE RECEIVED} acks, CLOSE_REQUEST, close notices.
+ * PING/PONG with RESPONCE, {@code RESPONCE RECEIVED} acks, CLOSE_REQUEST, close notices. Herald pings an idle page
+ * with WebSocket pings (browsers answer them by themselves) and drops one that stayed silent for two intervals, so
+ * a page whose network went away does not stay "connected" in {@code REQUEST_LIST} and {@code has_connected_admin}.
  */
 public final class AbillsBrowserEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AbillsBrowserEndpoint.class);
@@ -60,11 +62,13 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
     private final ExecutorService blocking;
     private final String kind;
     private final Audience audience;
+    private final java.time.Duration pingInterval;
     private final Clock clock;
     private HttpServer server;
 
     public AbillsBrowserEndpoint(Vertx vertx, Hub hub, SessionResolver sessions, BrowserStore browserStore,
-                                 DeliveryStore deliveries, ExecutorService blocking, String kind, Audience audience, Clock clock) {
+                                 DeliveryStore deliveries, ExecutorService blocking, String kind, Audience audience,
+                                 java.time.Duration pingInterval, Clock clock) {
         this.vertx = vertx;
         this.hub = hub;
         this.sessions = sessions;
@@ -73,6 +77,7 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
         this.blocking = blocking;
         this.kind = kind;
         this.audience = audience;
+        this.pingInterval = pingInterval;
         this.clock = clock;
     }
 
@@ -131,6 +136,7 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
             }
             Optional<String> found = aid;
             context.runOnContext(v -> {
+                if (ws.isClosed()) return; // the page left while its session was looked up: nothing to register
                 RecipientId admin = found.flatMap(this::recipient).orElse(null);
                 if (admin == null) {
                     ws.writeTextMessage(AbillsFrames.close("Unauthorized")).onComplete(x -> ws.close());
@@ -156,6 +162,8 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
         private final Context context;
         private Session session;
         private volatile String lastDelivery;
+        private long lastHeard = System.nanoTime();
+        private long pinger = -1;
 
         Connection(ServerWebSocket ws, RecipientId admin, Context context) {
             this.ws = ws;
@@ -170,10 +178,31 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
                 ws.writeTextMessage(AbillsFrames.close("Too many connections")).onComplete(x -> ws.close());
                 return;
             }
-            ws.closeHandler(v -> session.close(CloseReason.SHUTDOWN, "closed by the browser"));
-            ws.textMessageHandler(this::onText);
+            ws.closeHandler(v -> {
+                if (pinger >= 0) vertx.cancelTimer(pinger);
+                session.close(CloseReason.SHUTDOWN, "closed by the browser");
+            });
+            ws.pongHandler(b -> lastHeard = System.nanoTime());
+            ws.textMessageHandler(text -> {
+                lastHeard = System.nanoTime();
+                onText(text);
+            });
+            long interval = Math.max(1, pingInterval.toMillis());
+            pinger = vertx.setPeriodic(interval, t -> checkLiveness(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(interval)));
             early.forEach(this::onText);
             blocking.execute(this::replay);
+        }
+
+        /** Ping when idle; drop the page (and its presence) when it stayed silent for two intervals. */
+        private void checkLiveness(long nowNanos, long intervalNanos) {
+            if (ws.isClosed()) return;
+            long silent = nowNanos - lastHeard;
+            if (silent > 2 * intervalNanos) {
+                log.info("ABillS browser: {} answered no pings; dropping the connection", admin);
+                session.close(CloseReason.NO_PONG, "no answer to pings");
+            } else if (silent > intervalNanos) {
+                ws.writePing(io.vertx.core.buffer.Buffer.buffer());
+            }
         }
 
         /** What waited for this admin while no page was open. */

@@ -41,7 +41,7 @@ class AbillsBrowserTest {
         abillsDb = TestDatabase.create(TestDatabase.Kind.MARIADB);
         try (Connection c = DriverManager.getConnection(abillsDb.url(), abillsDb.user(), "")) {
             c.createStatement().execute("CREATE TABLE web_online (aid INT UNSIGNED NOT NULL, sid VARCHAR(32) NOT NULL, PRIMARY KEY (sid))");
-            c.createStatement().execute("INSERT INTO web_online VALUES (5, 'a5a5a5a5sid'), (6, 'b6b6b6b6sid')");
+            c.createStatement().execute("INSERT INTO web_online VALUES (5, 'a5a5a5a5sid'), (6, 'b6b6b6b6sid'), (7, 'd7d7d7d7sid')");
             c.createStatement().execute("CREATE TABLE users_online (uid INT UNSIGNED NOT NULL, sid VARCHAR(32) NOT NULL, PRIMARY KEY (sid))");
             c.createStatement().execute("INSERT INTO users_online VALUES (1001, 'c1c1c1c1sid')");
         }
@@ -53,6 +53,7 @@ class AbillsBrowserTest {
                 .env("HERALD_ABILLS_SESSION_DB_USER", abillsDb.user())
                 .env("HERALD_ABILLS_USER_BROWSER_PORT", "0")
                 .env("HERALD_ABILLS_USER_SID_QUERY", "SELECT uid FROM users_online WHERE sid = ?")
+                .env("HERALD_HUB_PING_INTERVAL", "300ms")
                 .start();
         api = herald.api();
     }
@@ -161,6 +162,30 @@ class AbillsBrowserTest {
         }
         // no stale admin after the page closed
         await().atMost(Duration.ofSeconds(5)).until(() -> !internal("{\"TYPE\":\"REQUEST_LIST\",\"LIST_TYPE\":\"ADMINS\"}").get("LIST").toString().contains("5"));
+    }
+
+    @Test
+    void aPageThatStopsAnsweringIsDroppedAndNoLongerListedAsConnected() throws Exception {
+        // a raw socket that does the handshake and then goes silent, like a laptop whose network went away
+        try (Socket dead = new Socket("127.0.0.1", herald.server().abills().adminPages().port())) {
+            dead.getOutputStream().write(("GET /wss/admin/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nCookie: sid=d7d7d7d7sid\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            dead.getOutputStream().flush();
+            dead.setSoTimeout(10_000);
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(dead.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).startsWith("HTTP/1.1 101");
+            await().atMost(Duration.ofSeconds(5)).until(() -> admins().contains("7"));
+            // it never answers a ping: after two ping intervals (300 ms here) Herald drops it
+            await().atMost(Duration.ofSeconds(10)).until(() -> !admins().contains("7"));
+        }
+    }
+
+    /** The admins ABillS's internal API lists as connected, as ids. */
+    static java.util.List<String> admins() throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        internal("{\"TYPE\":\"REQUEST_LIST\",\"LIST_TYPE\":\"ADMINS\"}").get("LIST").forEach(n -> ids.add(n.asText()));
+        return ids;
     }
 
     @Test
