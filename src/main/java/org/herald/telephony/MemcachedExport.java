@@ -19,8 +19,10 @@ import org.herald.core.Json;
  *   <li>{@code <prefix>status:<exten>}: the bare Asterisk status code ({@code 0}, {@code 1}, {@code 8} …) as text;</li>
  *   <li>{@code <prefix>all}: the whole panel as JSON, rewritten at most every 250 ms.</li>
  * </ul>
- * Removed extensions' keys are deleted. Writes are asynchronous and never expire; a memcached restart is refilled
- * by the next change and by the periodic rewrite of {@code all}.
+ * Removed extensions' keys are deleted. Writes never expire; a memcached restart is refilled by the next change and
+ * by the periodic rewrite of {@code all}. The state's listeners run under its lock (which the event loop also takes),
+ * so changes are only noted here, latest value per key, and written by this exporter's own thread: a slow or dead
+ * memcached delays the copy, never the panel, and what waits is bounded by the number of keys.
  */
 public final class MemcachedExport implements BlfState.Listener, AutoCloseable {
     static final long ALL_INTERVAL_MS = 250;
@@ -31,6 +33,9 @@ public final class MemcachedExport implements BlfState.Listener, AutoCloseable {
     private final AtomicBoolean dirty = new AtomicBoolean(true);
     private final AtomicBoolean refill = new AtomicBoolean(true);
     private final ScheduledExecutorService timer;
+    /** Keys to write (a value) or delete (empty), the latest change of each; drained by {@link #writePending}. */
+    private final java.util.Map<String, java.util.Optional<String>> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicBoolean writeScheduled = new AtomicBoolean();
 
     public MemcachedExport(List<String> servers, String prefix, BlfState state) {
         // spymemcached logs to stderr by itself unless told to use SLF4J
@@ -51,19 +56,47 @@ public final class MemcachedExport implements BlfState.Listener, AutoCloseable {
     @Override
     public void changed(List<Extension> extensions) {
         for (Extension e : extensions) {
-            client.set(key(e.key()), 0, Json.write(e.view()));
-            client.set(prefix + "status:" + safe(e.key().exten()), 0, Integer.toString(e.state().code()));
+            pending.put(key(e.key()), java.util.Optional.of(Json.write(e.view())));
+            pending.put(prefix + "status:" + safe(e.key().exten()), java.util.Optional.of(Integer.toString(e.state().code())));
         }
         dirty.set(true);
+        scheduleWrite();
     }
 
     @Override
     public void removed(List<ExtensionKey> keys) {
         for (ExtensionKey k : keys) {
-            client.delete(key(k));
-            client.delete(prefix + "status:" + safe(k.exten()));
+            pending.put(key(k), java.util.Optional.empty());
+            pending.put(prefix + "status:" + safe(k.exten()), java.util.Optional.empty());
         }
         dirty.set(true);
+        scheduleWrite();
+    }
+
+    private void scheduleWrite() {
+        if (writeScheduled.compareAndSet(false, true)) {
+            try {
+                timer.execute(this::writePending);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                writeScheduled.set(false);
+            }
+        }
+    }
+
+    /** Writes every noted key once, its latest value. */
+    private void writePending() {
+        writeScheduled.set(false);
+        for (String key : List.copyOf(pending.keySet())) {
+            java.util.Optional<String> value = pending.remove(key);
+            if (value == null) continue;
+            try {
+                if (value.isPresent()) client.set(key, 0, value.get());
+                else client.delete(key);
+            } catch (RuntimeException e) {
+                pending.putIfAbsent(key, value); // memcached unreachable: the periodic pass tries again
+                dirty.set(true);
+            }
+        }
     }
 
     @Override
@@ -76,6 +109,7 @@ public final class MemcachedExport implements BlfState.Listener, AutoCloseable {
         if (!dirty.getAndSet(false) && !everything) return;
         try {
             if (everything) changed(state.extensions());
+            writePending();
             client.set(prefix + "all", 0, Json.write(state.view()));
         } catch (RuntimeException e) {
             dirty.set(true); // memcached unreachable: try again next time
