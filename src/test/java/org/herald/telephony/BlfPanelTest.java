@@ -186,9 +186,12 @@ class BlfPanelTest {
                 && x.get("pbxs").get(0).get("error").asText().contains("login refused"));
         assertThat(b.get("pbx_connected").asBoolean()).isFalse();
         assertThat(b.get("pbxs").get(0).get("error").asText()).contains("'blfpanel'").doesNotContain("wrong-secret");
-        await().pollDelay(Duration.ofMillis(3500)).until(() -> true);
-        // back-off 1 s, 2 s, 4 s …: a handful of attempts in 3.5 s, where a tight loop would make hundreds
-        assertThat(pbx.failedLogins()).isBetween(1, 3);
+        // it keeps trying, with back-off (1 s, then 2 s, plus jitter): the third refused login comes at least 3 s after
+        // the first, so well over a second after the error showed; a tight loop would make hundreds in that time
+        long shown = System.nanoTime();
+        await().atMost(Duration.ofSeconds(20)).until(() -> pbx.failedLogins() >= 3);
+        assertThat(Duration.ofNanos(System.nanoTime() - shown)).isGreaterThan(Duration.ofSeconds(1));
+        assertThat(pbx.failedLogins()).isLessThan(6);
         assertThat(pbx.logins()).isZero();
     }
 
