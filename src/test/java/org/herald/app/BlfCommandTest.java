@@ -43,4 +43,44 @@ class BlfCommandTest {
             }
         }
     }
+
+    @Test
+    void watchRedrawsTheTableAsStatesChangeUntilStopped() throws Exception {
+        try (AmiTestServer pbx = AmiTestServer.start("blfpanel", "s3cret")) {
+            pbx.addHint("internal", "201", "Custom:201", AmiTestServer.IDLE);
+            try (TestHerald herald = TestHerald.builder()
+                    .env("HERALD_BLF_PBXS", Json.write(List.of(Map.of("id", "main", "port", pbx.port(), "username", "blfpanel", "secret", "s3cret"))))
+                    .start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> herald.api().get("/api/v1/blf").json().get("extensions").size() == 1);
+                // a separate process, as an operator runs it in a terminal: it only ends when stopped
+                String javaCommand = ProcessHandle.current().info().command().orElse("java");
+                Process watch = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                        "blf", "show", "--watch", "--interval", "1", "--server", herald.baseUrl(), "--api-key", TestHerald.API_KEY)
+                        .redirectErrorStream(true).start();
+                StringBuffer screen = new StringBuffer();
+                Thread.ofVirtual().start(() -> {
+                    try (var in = new java.io.InputStreamReader(watch.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)) {
+                        char[] buf = new char[4096];
+                        for (int n; (n = in.read(buf)) >= 0; ) screen.append(buf, 0, n);
+                    } catch (java.io.IOException ignored) {
+                        // the process was stopped
+                    }
+                });
+                try {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> screen.toString().matches("(?s).*201\\s+-\\s+-\\s+idle.*"));
+                    pbx.setState("internal", "201", AmiTestServer.RINGING);
+                    // a later redraw, after a clear screen, shows the new state
+                    await().atMost(Duration.ofSeconds(20)).until(() -> {
+                        String s = screen.toString();
+                        int lastClear = s.lastIndexOf("\033[H\033[2J");
+                        return lastClear > 0 && s.substring(lastClear).matches("(?s).*201\\s+-\\s+-\\s+ringing.*");
+                    });
+                    assertThat(watch.isAlive()).isTrue();
+                } finally {
+                    watch.destroy();
+                    watch.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
 }
