@@ -129,6 +129,39 @@ class BlfPanelBrowserTest {
         assertThat(driver.findElements(By.cssSelector(".tile"))).isEmpty();
     }
 
+    @Test
+    void thePanelFitsAWallScreenAndALaptopAndItsTimersTick() {
+        String token = herald.api().clientToken("admin:3", "blf");
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        Map<String, Double> tileWidth = new java.util.HashMap<>();
+        Map<String, Double> nameFont = new java.util.HashMap<>();
+        for (var screen : Map.of("wall", new org.openqa.selenium.Dimension(1920, 1080),
+                "laptop", new org.openqa.selenium.Dimension(1366, 768), "phone", new org.openqa.selenium.Dimension(400, 800)).entrySet()) {
+            driver.manage().window().setSize(screen.getValue());
+            driver.get(herald.baseUrl() + "/blf/#token=" + token);
+            waitFor(Duration.ofSeconds(15)).until(d -> d.findElements(By.cssSelector(".tile")).size() == 4);
+            // nothing runs off the side: no horizontal scrolling, every tile inside the viewport
+            assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
+                    .as("no horizontal scroll on the " + screen.getKey()).isTrue();
+            assertThat((Boolean) js.executeScript("return [...document.querySelectorAll('.tile')].every(t => {"
+                    + " const r = t.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth; })"))
+                    .as("every tile inside the " + screen.getKey()).isTrue();
+            tileWidth.put(screen.getKey(), ((Number) js.executeScript("return document.querySelector('.tile').getBoundingClientRect().width")).doubleValue());
+            nameFont.put(screen.getKey(), ((Number) js.executeScript(
+                    "return parseFloat(getComputedStyle(document.querySelector('.tile .name')).fontSize)")).doubleValue());
+        }
+        // tiles and their text grow with the screen, so a wall screen is readable from across the room
+        assertThat(tileWidth.get("wall")).isGreaterThan(tileWidth.get("laptop"));
+        assertThat(nameFont.get("wall")).isGreaterThan(nameFont.get("laptop"));
+        assertThat(tileWidth.get("phone")).isGreaterThanOrEqualTo(120);
+
+        // the timer since the last change counts up by itself
+        String before = tile("101").findElement(By.className("timer")).getText();
+        assertThat(before).matches("\\d+:\\d\\d");
+        waitFor(Duration.ofSeconds(5)).withMessage("the timer ticks").until(d -> !tile("101").findElement(By.className("timer")).getText().equals(before));
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 768));
+    }
+
     static WebElement tile(String exten) {
         return driver.findElement(By.cssSelector(".tile[data-exten='" + exten + "']"));
     }
