@@ -197,6 +197,24 @@ class BlfPanelTest {
 
     @Test
     void aMalformedAmiMessageIsSkippedAndLaterEventsStillApply() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.herald.telephony.ami.AmiConnector.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            malformedMessagesAreSkipped();
+        } finally {
+            logger.detachAppender(logged);
+        }
+        // the event without Exten is logged, naming the PBX; the panel goes on
+        assertThat(logged.list).anySatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(e.getFormattedMessage()).contains("PBX main").contains("skipped");
+        });
+    }
+
+    private void malformedMessagesAreSkipped() {
         startHerald(SECRET, "events");
         awaitState("101", "idle");
         pbx.sendRaw("this is not an AMI message\r\n\r\n");
