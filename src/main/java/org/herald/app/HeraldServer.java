@@ -41,7 +41,7 @@ import org.herald.http.BlfRoutes;
 import org.herald.http.TemplateRoutes;
 import org.herald.http.GatewayRoutes;
 import org.herald.gateway.GatewayRegistry;
-import org.herald.gateway.MailInbox;
+import org.herald.gateway.Mailboxes;
 import org.herald.http.IncomingRoutes;
 import org.herald.store.IncomingStore;
 import org.herald.channel.gateway.GatewayChannel;
@@ -110,6 +110,7 @@ public final class HeraldServer implements AutoCloseable {
     private PushCleanup pushCleanup;
     private Telephony telephony;
     private GatewayRegistry gateways;
+    private Mailboxes mailboxes;
     private Abills abills;
     private int port;
     private String firstApiKey;
@@ -217,12 +218,8 @@ public final class HeraldServer implements AutoCloseable {
         IncomingStore incoming = new IncomingStore(database, outbox, new IncomingNotifier(service, config.incoming().notifyRecipients(),
                 config.incoming().notifyChannels(), Durations.parse(config.notifications().defaultTtl())));
         routes.add(new IncomingRoutes(incoming)::mount);
-        for (var g : config.gateways()) {
-            if (!MailInbox.wanted(g)) continue;
-            MailInbox mailbox = new MailInbox(g, incoming, clock);
-            mailbox.start();
-            started.add(mailbox);
-        }
+        mailboxes = new Mailboxes(config.gateways(), incoming, clock);
+        started.add(mailboxes);
         if (config.blf().enabled()) {
             telephony = new Telephony(config.blf(), bus, snapshots, clock);
             started.add(telephony);
@@ -354,7 +351,8 @@ public final class HeraldServer implements AutoCloseable {
      */
     public void reload(HeraldConfig fresh) {
         gateways.replace(fresh.gateways());
-        log.info("reloaded: {} gateways", fresh.gateways().size());
+        mailboxes.replace(fresh.gateways());
+        log.info("reloaded: {} gateways, {} mailboxes read", fresh.gateways().size(), mailboxes.size());
         reload();
     }
 

@@ -35,6 +35,7 @@ class EmailRepliesTest {
     static ApiClient api;
     static HttpServer webhookReceiver;
     static final List<JsonNode> webhookEvents = new CopyOnWriteArrayList<>();
+    static List<Map<String, Object>> gateways;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,7 +60,7 @@ class EmailRepliesTest {
                 "imap_host", "127.0.0.1", "imap_port", Integer.toString(mail.getImap().getPort()), "imap_security", "none",
                 "imap_username", "support", "imap_password", "imap-secret", "poll_interval", "200ms");
         herald = TestHerald.builder()
-                .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "smtp-support", "channel", "email", "module", "smtp",
+                .env("HERALD_GATEWAYS", Json.write(gateways = List.of(Map.of("id", "smtp-support", "channel", "email", "module", "smtp",
                         "settings", settings), Map.of("id", "smtp-billing", "channel", "email", "module", "smtp",
                         "provider", "billing", "settings", pop3))))
                 .env("HERALD_WEBHOOKS", "[{\"url\":\"http://127.0.0.1:" + webhookReceiver.getAddress().getPort()
@@ -162,6 +163,32 @@ class EmailRepliesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> mail.getManagers().getImapHostManager()
                 .getInbox(mail.getUserManager().getUser("billing")).getMessageCount() == 0);
         assertThat(incoming("", "smtp-billing")).hasSize(1);
+    }
+
+    @Test
+    void aReloadThatAddsAGatewayWithAMailboxStartsReadingIt() throws Exception {
+        mail.setUser("sales@isp.example", "sales", "sales-secret");
+        List<Map<String, Object>> more = new java.util.ArrayList<>(gateways);
+        more.add(Map.of("id", "smtp-sales", "channel", "email", "module", "smtp", "provider", "sales", "settings",
+                Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtp().getPort()), "security", "none",
+                        "from", "sales@isp.example", "imap_host", "127.0.0.1", "imap_port", Integer.toString(mail.getImap().getPort()),
+                        "imap_security", "none", "imap_username", "sales", "imap_password", "sales-secret", "poll_interval", "200ms")));
+        herald.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", Json.write(more))));
+        try {
+            Properties p = new Properties();
+            p.put("mail.smtp.host", "127.0.0.1");
+            p.put("mail.smtp.port", Integer.toString(mail.getSmtp().getPort()));
+            MimeMessage m = new MimeMessage(Session.getInstance(p));
+            m.setFrom(new InternetAddress("carl@example.net"));
+            m.setRecipient(Message.RecipientType.TO, new InternetAddress("sales@isp.example"));
+            m.setSubject("Quote, please");
+            m.setText("How much for 100 Mbit/s?", "UTF-8");
+            Transport.send(m);
+            JsonNode in = await().atMost(Duration.ofSeconds(15)).until(() -> incoming("", "smtp-sales"), list -> list.size() == 1).get(0);
+            assertThat(in.get("from").asText()).isEqualTo("carl@example.net");
+        } finally {
+            herald.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", Json.write(gateways))));
+        }
     }
 
     /** The incoming messages of one gateway, as GET /api/v1/incoming{query} lists them. */
