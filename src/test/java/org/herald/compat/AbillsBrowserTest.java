@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.herald.core.Json;
 import org.herald.testing.ApiClient;
-import org.herald.testing.TestDatabase;
+import org.herald.testing.AbillsSessions;
 import org.herald.testing.TestHerald;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,25 +31,18 @@ import org.junit.jupiter.api.Test;
  * resolved with ABillS's query in a real MariaDB.
  */
 class AbillsBrowserTest {
-    static TestDatabase abillsDb;
+    static AbillsSessions abillsDb;
     static TestHerald herald;
     static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        abillsDb = TestDatabase.create(TestDatabase.Kind.MARIADB);
-        try (Connection c = DriverManager.getConnection(abillsDb.url(), abillsDb.user(), "")) {
-            c.createStatement().execute("CREATE TABLE web_online (aid INT UNSIGNED NOT NULL, sid VARCHAR(32) NOT NULL, PRIMARY KEY (sid))");
-            c.createStatement().execute("INSERT INTO web_online VALUES (5, 'a5a5a5a5sid'), (6, 'b6b6b6b6sid'), (7, 'd7d7d7d7sid')");
+        abillsDb = AbillsSessions.withAdmins(Map.of(5, "a5a5a5a5sid", 6, "b6b6b6b6sid", 7, "d7d7d7d7sid"));
+        try (Connection c = abillsDb.connect()) {
             c.createStatement().execute("CREATE TABLE users_online (uid INT UNSIGNED NOT NULL, sid VARCHAR(32) NOT NULL, PRIMARY KEY (sid))");
             c.createStatement().execute("INSERT INTO users_online VALUES (1001, 'c1c1c1c1sid')");
         }
-        herald = TestHerald.builder()
-                .env("HERALD_ABILLS_ENABLED", "true")
-                .env("HERALD_ABILLS_INTERNAL_PORT", "0")
-                .env("HERALD_ABILLS_BROWSER_PORT", "0")
-                .env("HERALD_ABILLS_SESSION_DB_URL", abillsDb.url())
-                .env("HERALD_ABILLS_SESSION_DB_USER", abillsDb.user())
+        herald = abillsDb.herald()
                 .env("HERALD_ABILLS_USER_BROWSER_PORT", "0")
                 .env("HERALD_ABILLS_USER_SID_QUERY", "SELECT uid FROM users_online WHERE sid = ?")
                 .env("HERALD_HUB_PING_INTERVAL", "300ms")

@@ -12,14 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.herald.core.Json;
-import org.herald.testing.TestDatabase;
+import org.herald.testing.AbillsSessions;
 import org.herald.testing.ApiClient;
 import org.herald.testing.TestHerald;
 import org.herald.testing.WsClient;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ABillS admin page on {@code /admin/wss/} (its session in a real MariaDB) a message sent through ABillS's internal API.
  */
 class ReverseProxyTest {
-    static TestDatabase abillsDb;
+    static AbillsSessions abillsDb;
     static TestHerald herald;
 
     @TempDir
@@ -42,18 +41,8 @@ class ReverseProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        abillsDb = TestDatabase.create(TestDatabase.Kind.MARIADB);
-        try (Connection c = DriverManager.getConnection(abillsDb.url(), abillsDb.user(), "")) {
-            c.createStatement().execute("CREATE TABLE web_online (aid INT UNSIGNED NOT NULL, sid VARCHAR(32) NOT NULL, PRIMARY KEY (sid))");
-            c.createStatement().execute("INSERT INTO web_online VALUES (31, 'nginx0031sid'), (32, 'apache032sid')");
-        }
-        herald = TestHerald.builder()
-                .env("HERALD_ABILLS_ENABLED", "true")
-                .env("HERALD_ABILLS_INTERNAL_PORT", "0")
-                .env("HERALD_ABILLS_BROWSER_PORT", "0")
-                .env("HERALD_ABILLS_SESSION_DB_URL", abillsDb.url())
-                .env("HERALD_ABILLS_SESSION_DB_USER", abillsDb.user())
-                .start();
+        abillsDb = AbillsSessions.withAdmins(Map.of(31, "nginx0031sid", 32, "apache032sid"));
+        herald = abillsDb.herald().start();
     }
 
     @AfterAll
