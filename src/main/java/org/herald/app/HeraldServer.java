@@ -166,7 +166,8 @@ public final class HeraldServer implements AutoCloseable {
         started.add(inboxWriter);
         channelsByName.put(InboxChannel.NAME, new InboxChannel(inboxWriter));
         channelsByName.put(BrowserChannel.NAME, new BrowserChannel(hub, bus));
-        GatewayRegistry gateways = new GatewayRegistry(config.gateways(), clock);
+        GatewayRegistry gateways = new GatewayRegistry(config.gateways(),
+                Durations.parse(config.queue().attemptTimeout()).dividedBy(2), clock);
         this.gateways = gateways;
         // always there, since gateways can appear on reload; without any it skips deliveries like a disabled channel
         channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients));

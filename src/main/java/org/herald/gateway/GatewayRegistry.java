@@ -39,9 +39,15 @@ public final class GatewayRegistry {
     private volatile Set current;
     private final Map<String, Check> checks = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final java.time.Duration maxPaceWait;
 
-    public GatewayRegistry(List<GatewayConfig> configured, Clock clock) {
+    /**
+     * @param maxPaceWait the longest a send waits for a rate-limit slot; a later slot defers the send instead, so that
+     *                    no send outlives its attempt's timeout (after which the queue would try it again)
+     */
+    public GatewayRegistry(List<GatewayConfig> configured, java.time.Duration maxPaceWait, Clock clock) {
         this.clock = clock;
+        this.maxPaceWait = maxPaceWait;
         this.current = Set.of(configured);
     }
 
@@ -90,7 +96,12 @@ public final class GatewayRegistry {
         if (slot == null) return g.send(m); // removed by a reload while this send was chosen
         SendPacer pacer = s.pacers().get(g.id());
         if (pacer != null) {
-            long wait = pacer.reserve(System.nanoTime());
+            long now = System.nanoTime();
+            long wait = pacer.reserve(now, maxPaceWait.toNanos());
+            if (wait < 0) {
+                return new SendResult.Deferred(g.id() + ": rate limit of " + s.configs().get(g.id()).rateLimit()
+                        + "/s reached; sent later", java.time.Duration.ofNanos(pacer.nextFreeIn(now)));
+            }
             if (wait > 0) Thread.sleep(java.time.Duration.ofNanos(wait));
         }
         slot.acquire();

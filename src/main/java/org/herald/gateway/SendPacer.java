@@ -17,9 +17,23 @@ final class SendPacer {
 
     /** Reserves the next slot at or after {@code nowNanos}; returns how long to wait for it (0: send now). */
     synchronized long reserve(long nowNanos) {
+        return reserve(nowNanos, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #reserve(long)}, but reserves nothing and returns -1 when the next free slot is more than
+     * {@code maxWaitNanos} away.
+     */
+    synchronized long reserve(long nowNanos, long maxWaitNanos) {
         long slot = !started || nextFree - nowNanos < 0 ? nowNanos : nextFree;
+        if (slot - nowNanos > maxWaitNanos) return -1;
         started = true;
         nextFree = slot + intervalNanos;
         return slot - nowNanos;
+    }
+
+    /** How long until the next free slot (0: now). */
+    synchronized long nextFreeIn(long nowNanos) {
+        return !started || nextFree - nowNanos < 0 ? 0 : nextFree - nowNanos;
     }
 }

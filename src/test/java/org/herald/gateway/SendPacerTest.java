@@ -34,6 +34,16 @@ class SendPacerTest {
     }
 
     @Test
+    void aSlotFurtherAwayThanTheLongestWaitIsNotReservedAndSaysWhenOneFrees() {
+        SendPacer pacer = new SendPacer(10);
+        assertThat(pacer.reserve(0, 150 * MS)).isZero();
+        assertThat(pacer.reserve(0, 150 * MS)).isEqualTo(100 * MS);
+        assertThat(pacer.reserve(0, 150 * MS)).isEqualTo(-1); // 200 ms away
+        assertThat(pacer.nextFreeIn(0)).isEqualTo(200 * MS);
+        assertThat(pacer.reserve(60 * MS, 150 * MS)).isEqualTo(140 * MS); // nothing was taken by the refused one
+    }
+
+    @Test
     void aRateOfZeroIsRefused() {
         assertThatThrownBy(() -> new SendPacer(0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -53,7 +53,11 @@ class SmsGatewayTest {
                 "header.Authorization", "Bearer {{settings.api_key}}",
                 "api_key", "k-123");
         herald = TestHerald.builder()
-                .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "sms-http", "channel", "sms", "module", "http", "settings", settings))))
+                .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "sms-http", "channel", "sms", "module", "http", "settings", settings),
+                        Map.of("id", "sms-paced", "channel", "sms", "module", "http", "provider", "paced", "rate_limit", 2,
+                                "settings", settings))))
+                // a send waits at most half of this for a rate-limit slot (here 300 ms; the slots of 2/s are 500 ms apart)
+                .env("HERALD_QUEUE_ATTEMPT_TIMEOUT", "600ms")
                 .env("HERALD_QUEUE_BACKOFF_BASE", "100ms")
                 .env("HERALD_QUEUE_MAX_ATTEMPTS", "3")
                 .start();
@@ -104,6 +108,30 @@ class SmsGatewayTest {
         JsonNode failed = awaitDelivery(sms("user:62", "second"), "failed");
         assertThat(failed.get("attempts").asInt()).isEqualTo(1);
         assertThat(failed.get("last_error").asText()).contains("HTTP 400").contains("number blocked");
+    }
+
+    @Test
+    void aRateLimitedGatewaySpacesItsSendsAndDefersOneThatWouldWaitTooLong() {
+        api.put("/api/v1/recipients/user:801", "{\"provider\":\"paced\",\"contacts\":{\"phone\":\"+380501110801\"}}");
+        api.put("/api/v1/recipients/user:802", "{\"provider\":\"paced\",\"contacts\":{\"phone\":\"+380501110802\"}}");
+        String body = Json.write(Map.of("to", List.of("user:801", "user:802"), "channels", List.of("sms"), "text", "Maintenance tonight"));
+        String id = api.post("/api/v1/notifications", body).json().get("id").asText();
+        JsonNode ds = await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/notifications/" + id).json().get("deliveries"),
+                d -> d.get(0).get("status").asText().equals("sent") && d.get(1).get("status").asText().equals("sent"));
+        List<JsonNode> logs = List.of(attemptLog(ds.get(0)), attemptLog(ds.get(1)));
+        // one went at once; the other found the next slot 500 ms away, was deferred, and went on a later attempt
+        assertThat(logs).anySatisfy(log -> {
+            assertThat(log.get(0).get("outcome").asText()).isEqualTo("retry");
+            assertThat(log.get(0).get("error").asText()).contains("sms-paced").contains("rate limit of 2/s");
+            assertThat(log.get(log.size() - 1).get("outcome").asText()).isEqualTo("sent");
+        });
+        java.time.Instant a = java.time.Instant.parse(ds.get(0).get("sent_at").asText());
+        java.time.Instant b = java.time.Instant.parse(ds.get(1).get("sent_at").asText());
+        assertThat(Duration.between(a, b).abs()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    }
+
+    static JsonNode attemptLog(JsonNode delivery) {
+        return api.get("/api/v1/deliveries/" + delivery.get("id").asText()).json().get("attempt_log");
     }
 
     @Test

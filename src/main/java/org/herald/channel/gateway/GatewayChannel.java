@@ -94,6 +94,7 @@ public final class GatewayChannel implements Channel {
         return switch (result) {
             case SendResult.Accepted a -> Outcome.sent(g.id());
             case SendResult.Temporary t -> Outcome.retry(t.reason());
+            case SendResult.Deferred later -> Outcome.retryAfter(later.reason(), later.after());
             case SendResult.Permanent p -> Outcome.permanent(p.reason());
         };
     }
@@ -102,6 +103,7 @@ public final class GatewayChannel implements Channel {
         return switch (r) {
             case SendResult.Accepted a -> "accepted";
             case SendResult.Temporary t -> t.reason();
+            case SendResult.Deferred later -> later.reason();
             case SendResult.Permanent p -> p.reason();
         };
     }
