@@ -40,7 +40,10 @@ import org.herald.store.CommandStore;
 import org.herald.http.BlfRoutes;
 import org.herald.http.TemplateRoutes;
 import org.herald.http.GatewayRoutes;
+import org.herald.gateway.GatewayFactory;
 import org.herald.gateway.GatewayRegistry;
+import org.herald.gateway.StoredGatewayEvents;
+import org.herald.store.GatewayMessageStore;
 import org.herald.gateway.Mailboxes;
 import org.herald.http.IncomingRoutes;
 import org.herald.store.IncomingStore;
@@ -172,6 +175,12 @@ public final class HeraldServer implements AutoCloseable {
         // always there, since gateways can appear on reload; without any it skips deliveries like a disabled channel
         channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients));
         channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients));
+        for (var g : config.gateways()) { // channels of external modules (xmpp, telegram …): at start; a reload adds none
+            if (!channelsByName.containsKey(g.channel())) {
+                String contact = g.settings().getOrDefault("contact", org.herald.gateway.module.ModuleGateway.defaultContact(g.channel()));
+                channelsByName.put(g.channel(), new GatewayChannel(g.channel(), contact, gateways, recipients));
+            }
+        }
         WebPush webPush = config.webpush().enabled() ? webPush(database) : null;
         if (webPush != null) channelsByName.put(WebPushChannel.NAME, webPush.channel());
         for (Channel c : extraChannels) channelsByName.put(c.name(), c);
@@ -196,7 +205,7 @@ public final class HeraldServer implements AutoCloseable {
         CommandRunner commands = new CommandRunner(config.commands(), commandStore,
                 new ResultNotifier(service, commandStore, Durations.parse(config.notifications().defaultTtl())), clock);
         var parser = new NotificationRequestParser(config.notifications().maxRecipients(),
-                config.notifications().maxContentBytes(), Durations.parse(config.notifications().defaultTtl()));
+                config.notifications().maxContentBytes(), Durations.parse(config.notifications().defaultTtl()), channels.knownNames());
 
         ClientTokens tokens = new ClientTokens(FirstStart.clientSecret(config), clock);
         ApiKeys apiKeys = new ApiKeys(config.auth().apiKeys(), apiKeyStore);
@@ -221,6 +230,8 @@ public final class HeraldServer implements AutoCloseable {
         routes.add(new IncomingRoutes(incoming)::mount);
         mailboxes = new Mailboxes(config.gateways(), incoming, clock);
         started.add(mailboxes);
+        gateways.start(new GatewayFactory(new StoredGatewayEvents(new GatewayMessageStore(database, clock), deliveries, incoming, clock)));
+        started.add(gateways::close);
         if (config.blf().enabled()) {
             telephony = new Telephony(config.blf(), bus, snapshots, clock);
             started.add(telephony);

@@ -1,5 +1,7 @@
 package org.herald.commands;
 
+import org.herald.process.ProcessRun;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -121,6 +121,18 @@ final class ConfigValidator {
         v.duration("webpush.cleanup_interval", w.cleanupInterval());
     }
 
+    /** Channel names that are Herald's own, not a gateway's. */
+    static final Set<String> RESERVED_CHANNELS = Set.of("browser", "inbox", "webpush");
+
+    /** A whole-number setting given as text (module settings are strings). */
+    private void intSetting(String key, String value, int min, int max) {
+        try {
+            range(key, Integer.parseInt(value.strip()), min, max);
+        } catch (NumberFormatException e) {
+            problem(key, "must be a whole number, not " + value);
+        }
+    }
+
     private static void gateways(ConfigValidator v, List<GatewayConfig> gateways) {
         Set<String> ids = new java.util.HashSet<>();
         for (GatewayConfig g : gateways) if (g.id() != null) ids.add(g.id());
@@ -128,9 +140,38 @@ final class ConfigValidator {
             GatewayConfig g = gateways.get(i);
             String key = "gateways[" + i + "]";
             if (g.id() == null || !g.id().matches("[A-Za-z0-9_.-]{1,64}")) v.problem(key + ".id", "must be 1-64 letters, digits, _ . -");
-            if (!Set.of("email", "sms").contains(g.channel())) v.problem(key + ".channel", "must be email or sms");
-            if ("email".equals(g.channel()) && !"smtp".equals(g.module())) v.problem(key + ".module", "an email gateway's module must be smtp");
-            if ("sms".equals(g.channel()) && !"http".equals(g.module())) v.problem(key + ".module", "an sms gateway's module must be http");
+            if (g.channel() == null || !g.channel().matches("[a-z][a-z0-9_]{0,31}") || RESERVED_CHANNELS.contains(g.channel())) {
+                v.problem(key + ".channel", "must be email, sms or the name of another contact channel (lower case), not one of "
+                        + RESERVED_CHANNELS);
+            } else if ("email".equals(g.channel()) && !Set.of("smtp", "external").contains(g.module())) {
+                v.problem(key + ".module", "an email gateway's module must be smtp or external");
+            } else if ("sms".equals(g.channel()) && !Set.of("http", "smpp", "external").contains(g.module())) {
+                v.problem(key + ".module", "an sms gateway's module must be http, smpp or external");
+            } else if (!Set.of("email", "sms").contains(g.channel()) && !"external".equals(g.module())) {
+                v.problem(key + ".module", "a gateway of channel " + g.channel() + " must be an external module");
+            }
+            if ("smpp".equals(g.module())) {
+                if (g.settings().get("host") == null) v.problem(key + ".settings.host", "is required (the SMSC)");
+                v.intSetting(key + ".settings.port", g.settings().getOrDefault("port", "2775"), 1, 65535);
+                for (String d : List.of("enquire_link", "response_timeout", "bind_timeout", "rebind_delay")) {
+                    if (g.settings().get(d) != null) v.duration(key + ".settings." + d, g.settings().get(d));
+                }
+            }
+            if ("external".equals(g.module())) {
+                String program = g.settings().get("program");
+                if (program == null || !java.nio.file.Path.of(program).isAbsolute()) {
+                    v.problem(key + ".settings.program", "is required: the module's absolute path");
+                } else if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(program))) {
+                    v.problem(key + ".settings.program", program + " is not an executable file");
+                }
+                String descriptor = g.settings().get("descriptor");
+                if (descriptor != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(descriptor))) {
+                    v.problem(key + ".settings.descriptor", descriptor + " cannot be read");
+                }
+                v.duration(key + ".settings.timeout", g.settings().getOrDefault("timeout", "30s"));
+                v.duration(key + ".settings.poll", g.settings().getOrDefault("poll", "60s"));
+                v.intSetting(key + ".settings.max_output", g.settings().getOrDefault("max_output", "1048576"), 1024, 64 << 20);
+            }
             if ("http".equals(g.module()) && (g.settings().get("url") == null || !isHttpUrl(g.settings().get("url").replaceAll("\\{\\{[^}]*}}}?", "x")))) {
                 v.problem(key + ".settings.url", "must be an http(s) URL (it may hold {{to}}, {{text}} …)");
             }

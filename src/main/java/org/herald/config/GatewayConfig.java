@@ -6,9 +6,11 @@ import java.util.Objects;
 public record GatewayConfig(
         @Doc("Name of the gateway (in the API, in the deliveries' `gateway` column, as another gateway's `fallback`).")
         String id,
-        @Doc("The channel it serves: `email` or `sms`.")
+        @Doc("The channel it serves: `email`, `sms`, or another contact channel served by an external module (e.g. `xmpp`: "
+                + "it sends to the recipient's contact of that name).")
         String channel,
-        @Doc("How it sends: `smtp` (email) or `http` (sms through a provider's HTTP API).")
+        @Doc("How it sends: `smtp` (email), `http` (sms through a provider's HTTP API), `smpp` (sms through an SMSC) or "
+                + "`external` (a BILLmanager gateway module, any channel).")
         String module,
         @Doc("The provider (brand, project) whose recipients it serves; unset: any provider without a gateway of its own.")
         String provider,
@@ -26,7 +28,12 @@ public record GatewayConfig(
                 + "imap_username, imap_password, imap_folder (INBOX), poll_interval (60s) — or the same over POP3: pop3_host, "
                 + "pop3_port, pop3_security, pop3_username, pop3_password, pop3_keep (false: delete what was read). http: url, method (POST), "
                 + "content_type, body, header.<Name>, success_status, timeout — url, body and headers are Mustache "
-                + "templates over to, to_digits, text, subject, delivery_id and settings.", secret = true)
+                + "templates over to, to_digits, text, subject, delivery_id and settings. smpp: host, port (2775), system_id, password, "
+                + "system_type, source_addr (the sender: digits or letters), source_ton, source_npi, delivery_receipts (true), "
+                + "enquire_link (30s), response_timeout (10s), bind_timeout (10s), rebind_delay (5s). external: program (the "
+                + "module's absolute path), descriptor (its billmgr_mod_*.xml), timeout (30s), max_output (bytes, 1048576), "
+                + "poll (ingoing, 60s; 0s: never), contact (the recipient's contact it sends to; default phone for sms, email "
+                + "for email, else the channel); every other setting goes to the module as a column of its gateway.", secret = true)
         Map<String, String> settings) {
 
     public GatewayConfig {

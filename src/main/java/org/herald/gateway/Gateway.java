@@ -11,6 +11,11 @@ public interface Gateway {
 
     String module();
 
+    /** What it can do, in the words of BILLmanager's modules: outgoing, ingoing, check_connection, … */
+    default java.util.List<String> features() {
+        return java.util.List.of("outgoing", "check_connection");
+    }
+
     /** Sends one message. */
     SendResult send(OutgoingMessage message);
 

@@ -21,44 +21,87 @@ public final class GatewayRegistry {
     /** One consistent set of gateways; a reload swaps the whole set at once. */
     private record Set(Map<String, GatewayConfig> configs, Map<String, Gateway> gateways, Map<String, Semaphore> slots,
                        Map<String, SendPacer> pacers) {
-        static Set of(List<GatewayConfig> configured) {
+        static final Set EMPTY = new Set(Map.of(), Map.of(), Map.of(), Map.of());
+
+        static Set of(List<GatewayConfig> configured, GatewayFactory factory) {
             Map<String, GatewayConfig> configs = new LinkedHashMap<>();
             Map<String, Gateway> gateways = new LinkedHashMap<>();
             Map<String, Semaphore> slots = new LinkedHashMap<>();
             Map<String, SendPacer> pacers = new LinkedHashMap<>();
             for (GatewayConfig c : configured) {
                 configs.put(c.id(), c);
-                gateways.put(c.id(), "http".equals(c.module()) ? new HttpSmsGateway(c) : new SmtpGateway(c));
+                gateways.put(c.id(), factory.create(c));
                 slots.put(c.id(), new Semaphore(c.maxConcurrency()));
                 if (c.rateLimit() != null) pacers.put(c.id(), new SendPacer(c.rateLimit()));
             }
             return new Set(configs, gateways, slots, pacers);
         }
+
+        /** Closes the gateways that hold connections (an SMPP session, a polling schedule). */
+        void close() {
+            for (Gateway g : gateways.values()) {
+                if (g instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        log.warn("gateway {}: closing failed: {}", g.id(), e.toString());
+                    }
+                }
+            }
+        }
     }
 
-    private volatile Set current;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GatewayRegistry.class);
+    private final List<GatewayConfig> initial;
+    private volatile Set current = Set.EMPTY;
+    private GatewayFactory factory;
     private final Map<String, Check> checks = new ConcurrentHashMap<>();
     private final Clock clock;
     private final java.time.Duration maxPaceWait;
 
     /**
+     * The gateways start with {@link #start}, once what they report to (receipts, incoming messages) exists.
+     *
      * @param maxPaceWait the longest a send waits for a rate-limit slot; a later slot defers the send instead, so that
      *                    no send outlives its attempt's timeout (after which the queue would try it again)
      */
     public GatewayRegistry(List<GatewayConfig> configured, java.time.Duration maxPaceWait, Clock clock) {
         this.clock = clock;
         this.maxPaceWait = maxPaceWait;
-        this.current = Set.of(configured);
+        this.initial = List.copyOf(configured);
+    }
+
+    /** Builds the configured gateways (binds SMPP sessions, starts module polling). */
+    public synchronized void start(GatewayFactory factory) {
+        this.factory = factory;
+        current = Set.of(initial, factory);
     }
 
     /** Takes a new list of gateways (SIGHUP); sends in progress finish on the gateway they started with. */
-    public void replace(List<GatewayConfig> configured) {
-        current = Set.of(configured);
+    public synchronized void replace(List<GatewayConfig> configured) {
+        if (factory == null) throw new IllegalStateException("the gateways have not started");
+        Set old = current;
+        current = Set.of(configured, factory);
         checks.keySet().retainAll(current.configs().keySet());
+        // sends still running on the old set finish first (an attempt lasts at most twice the longest pace wait)
+        Thread.ofVirtual().name("gateways-retire").start(() -> {
+            try {
+                Thread.sleep(maxPaceWait.multipliedBy(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            old.close();
+        });
+    }
+
+    /** Closes every gateway (Herald stops). */
+    public synchronized void close() {
+        current.close();
+        current = Set.EMPTY;
     }
 
     public boolean serves(String channel) {
-        return current.configs().values().stream().anyMatch(c -> c.channel().equals(channel));
+        return (current == Set.EMPTY ? initial.stream() : current.configs().values().stream()).anyMatch(c -> c.channel().equals(channel));
     }
 
     /** The gateway for a channel and provider: the provider's own, else one without a provider. */
@@ -135,8 +178,8 @@ public final class GatewayRegistry {
             m.put("fallback_after", c.fallbackAfter());
             m.put("max_concurrency", c.maxConcurrency());
             m.put("rate_limit", c.rateLimit());
-            m.put("features", "smtp".equals(c.module()) && c.settings().get("imap_host") != null
-                    ? List.of("outgoing", "ingoing", "check_connection") : List.of("outgoing", "check_connection"));
+            Gateway g = current.gateways().get(c.id());
+            m.put("features", g == null ? List.of() : g.features());
             Check last = checks.get(c.id());
             m.put("last_check", last == null ? null : Map.of("at", last.at().toString(), "ok", last.error() == null,
                     "error", last.error() == null ? "" : last.error()));

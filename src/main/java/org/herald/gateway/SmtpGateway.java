@@ -129,6 +129,12 @@ public final class SmtpGateway implements Gateway {
     }
 
     @Override
+    public java.util.List<String> features() {
+        return MailInbox.wanted(config) ? java.util.List.of("outgoing", "ingoing", "check_connection")
+                : java.util.List.of("outgoing", "check_connection");
+    }
+
+    @Override
     public String check() {
         try (Transport t = session.getTransport()) {
             t.connect(config.settings().get("username"), config.settings().get("password"));

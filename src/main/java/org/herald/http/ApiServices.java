@@ -35,8 +35,8 @@ public record ApiServices(
         return List.of(
                 new OpsRoutes(storageReachable, metrics, metricsPublic)::mount,
                 new NotificationRoutes(notificationService, parser, notifications, deliveries)::mount,
-                new DeliveryRoutes(deliveries, retryTtl, wakeDispatcher)::mount,
-                new RecipientRoutes(recipients)::mount,
+                new DeliveryRoutes(deliveries, retryTtl, wakeDispatcher, notificationService::isKnownChannel)::mount,
+                new RecipientRoutes(recipients, notificationService::isKnownChannel)::mount,
                 new TokenRoutes(tokens, maxTokenTtl, clock)::mount,
                 new InboxRoutes(inbox, deliveries)::mount);
     }

@@ -4,7 +4,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Map;
-import org.herald.channel.ChannelRegistry;
 import org.herald.core.Delivery;
 import org.herald.core.DeliveryStatus;
 import org.herald.core.RecipientId;
@@ -17,7 +16,10 @@ final class DeliveryRoutes {
     private final Duration retryTtl;
     private final Runnable wakeDispatcher;
 
-    DeliveryRoutes(DeliveryStore deliveries, Duration retryTtl, Runnable wakeDispatcher) {
+    private final java.util.function.Predicate<String> knownChannel;
+
+    DeliveryRoutes(DeliveryStore deliveries, Duration retryTtl, Runnable wakeDispatcher, java.util.function.Predicate<String> knownChannel) {
+        this.knownChannel = knownChannel;
         this.deliveries = deliveries;
         this.retryTtl = retryTtl;
         this.wakeDispatcher = wakeDispatcher;
@@ -40,7 +42,7 @@ final class DeliveryRoutes {
             }
         }
         String channel = q.get("channel");
-        if (channel != null && !ChannelRegistry.KNOWN.contains(channel)) {
+        if (channel != null && !knownChannel.test(channel)) {
             throw new ApiException(400, "unknown_channel", "unknown channel '" + channel + "'", "channel");
         }
         String to = q.get("to");

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.herald.channel.ChannelRegistry;
 import org.herald.core.RecipientId;
 import org.herald.store.RecipientStore;
 
@@ -22,8 +21,11 @@ final class RecipientRoutes {
 
     private final RecipientStore recipients;
 
-    RecipientRoutes(RecipientStore recipients) {
+    private final java.util.function.Predicate<String> knownChannel;
+
+    RecipientRoutes(RecipientStore recipients, java.util.function.Predicate<String> knownChannel) {
         this.recipients = recipients;
+        this.knownChannel = knownChannel;
     }
 
     void mount(Router router, Handlers h, Auth auth) {
@@ -81,7 +83,7 @@ final class RecipientRoutes {
             Map<String, Boolean> channels = new LinkedHashMap<>();
             for (var ch : (Iterable<Map.Entry<String, JsonNode>>) type.getValue()::fields) {
                 String field = t + "." + ch.getKey();
-                if (!ChannelRegistry.KNOWN.contains(ch.getKey())) throw ApiException.badRequest("unknown_channel", field, "unknown channel '" + ch.getKey() + "'");
+                if (!knownChannel.test(ch.getKey())) throw ApiException.badRequest("unknown_channel", field, "unknown channel '" + ch.getKey() + "'");
                 if (!ch.getValue().isBoolean()) throw ApiException.badRequest("invalid_field", field, field + " must be true or false");
                 channels.put(ch.getKey(), ch.getValue().asBoolean());
             }

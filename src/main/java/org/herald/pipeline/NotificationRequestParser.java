@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.herald.channel.ChannelRegistry;
 import org.herald.core.Durations;
 import org.herald.core.InvalidRequestException;
 import org.herald.core.Json;
@@ -32,7 +31,11 @@ public final class NotificationRequestParser {
     private final int maxContentBytes;
     private final Duration defaultTtl;
 
-    public NotificationRequestParser(int maxRecipients, int maxContentBytes, Duration defaultTtl) {
+    private final java.util.Set<String> knownChannels;
+
+    /** @param knownChannels the channel names a request may name (the built-in ones and those of configured modules) */
+    public NotificationRequestParser(int maxRecipients, int maxContentBytes, Duration defaultTtl, java.util.Set<String> knownChannels) {
+        this.knownChannels = java.util.Set.copyOf(knownChannels);
         this.maxRecipients = maxRecipients;
         this.maxContentBytes = maxContentBytes;
         this.defaultTtl = defaultTtl;
@@ -117,15 +120,15 @@ public final class NotificationRequestParser {
         return List.copyOf(out);
     }
 
-    private static List<String> channels(JsonNode node) {
+    private List<String> channels(JsonNode node) {
         if (node == null || node.isNull()) return null;
         if (!node.isArray()) throw invalid("invalid_field", "channels", "channels must be a list of channel names");
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
-            if (!item.isTextual() || !ChannelRegistry.KNOWN.contains(item.asText())) {
+            if (!item.isTextual() || !knownChannels.contains(item.asText())) {
                 throw invalid("unknown_channel", "channels[" + i + "]", "unknown channel " + item + "; known channels: "
-                        + String.join(", ", ChannelRegistry.KNOWN.stream().sorted().toList()));
+                        + String.join(", ", knownChannels.stream().sorted().toList()));
             }
             out.add(item.asText());
         }

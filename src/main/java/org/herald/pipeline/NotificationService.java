@@ -167,4 +167,9 @@ public final class NotificationService {
                     + "' was already used with a different body (notification " + notificationId + ")");
         }
     }
+
+    /** Whether the API accepts {@code name} as a channel (built in, or configured for an external module). */
+    public boolean isKnownChannel(String name) {
+        return channels.isKnown(name);
+    }
 }

@@ -225,6 +225,26 @@ public final class DeliveryStore {
         return mark(id, DeliveryStatus.DELIVERED, "delivered_at", List.of(DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.QUEUED));
     }
 
+    /**
+     * Marks a sent delivery failed after the fact (a gateway's receipt says it never arrived). False when it was not
+     * sent (or already delivered, read or final).
+     */
+    public boolean markFailed(String id, String error) {
+        long now = clock.millis();
+        String reason = truncate(error);
+        return db.jdbi().inTransaction(h -> {
+            int n = h.createUpdate("UPDATE deliveries SET status = 'failed', last_error = :error, updated_at = :now, "
+                            + "claimed_by = NULL, lease_until = NULL WHERE id = :id AND status IN ('sent', 'sending')")
+                    .bind("error", reason).bind("now", now).bind("id", id).execute();
+            if (n > 0 && !outbox.isEmpty()) {
+                h.createQuery("SELECT " + DeliveryRows.COLUMNS + " FROM deliveries d WHERE d.id = :id").bind("id", id)
+                        .map((rs, ctx) -> DeliveryRows.map(rs)).findOne()
+                        .ifPresent(d -> outbox.deliveryStatus(h, d, DeliveryStatus.FAILED, reason));
+            }
+            return n > 0;
+        });
+    }
+
     /** Marks a sent or delivered delivery read. */
     public boolean markRead(String id) {
         return mark(id, DeliveryStatus.READ, "read_at", List.of(DeliveryStatus.SENT, DeliveryStatus.DELIVERED));

@@ -124,6 +124,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void smppAndExternalModuleGatewaysAreCheckedKeyByKey() throws Exception {
+        assertThat(ConfigLoader.load(yaml("gateways:\n  - {id: s, channel: sms, module: smpp, settings: {host: smsc.example, port: \"2775\"}}\n"),
+                Map.of()).gateways().get(0).module()).isEqualTo("smpp");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("gateways:\n  - {id: s, channel: sms, module: smpp, settings: {port: x}}\n"), Map.of()))
+                .hasMessageContaining("gateways[0].settings.host").hasMessageContaining("gateways[0].settings.port: must be a whole number");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("gateways:\n  - {id: e, channel: xmpp, module: external, settings: {program: bin/gwx}}\n"),
+                Map.of())).hasMessageContaining("gateways[0].settings.program: is required: the module's absolute path");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("gateways:\n  - {id: e, channel: xmpp, module: external, "
+                + "settings: {program: /nonexistent/gwx}}\n"), Map.of())).hasMessageContaining("/nonexistent/gwx is not an executable file");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("gateways:\n  - {id: e, channel: xmpp, module: smtp, settings: {}}\n"), Map.of()))
+                .hasMessageContaining("gateways[0].module: a gateway of channel xmpp must be an external module");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("gateways:\n  - {id: e, channel: browser, module: external, settings: {}}\n"), Map.of()))
+                .hasMessageContaining("gateways[0].channel");
+        assertThat(ConfigLoader.load(yaml("gateways:\n  - {id: e, channel: xmpp, module: external, settings: {program: /bin/true}}\n"),
+                Map.of()).gateways().get(0).channel()).isEqualTo("xmpp");
+    }
+
+    @Test
     void aGatewayRateLimitIsReadAndANonPositiveOneNamesItsKey() throws Exception {
         String gateway = "gateways:\n  - {id: sms1, channel: sms, module: http, rate_limit: %s, settings: {url: \"https://sms.example/send\"}}\n";
         assertThat(ConfigLoader.load(yaml(gateway.formatted("5")), Map.of()).gateways().get(0).rateLimit()).isEqualTo(5);

@@ -72,7 +72,11 @@ public final class GatewayChannel implements Channel {
         String provider = n.provider() != null ? n.provider() : r.provider();
         Gateway g = gateways.choose(name, provider).orElse(null);
         if (g == null) return Outcome.permanent("no " + name + " gateway for provider " + (provider == null ? "(none)" : provider));
-        OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), n.title(), n.text(), n.html());
+        java.util.Map<String, String> contacts = new java.util.LinkedHashMap<>();
+        r.contacts().forEach((k, v) -> {
+            if (v != null) contacts.put(k, v.toString());
+        });
+        OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), n.title(), n.text(), n.html(), contacts);
         var fallback = gateways.fallbackOf(g);
         int failoverAfter = gateways.fallbackAfter(g);
         SendResult result;

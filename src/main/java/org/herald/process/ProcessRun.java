@@ -1,4 +1,4 @@
-package org.herald.commands;
+package org.herald.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one program from an argv list (no shell: arguments reach it exactly as given), stdout and stderr merged,
- * stdin empty. Keeps the first {@code maxOutputBytes} of output and drains the rest. At the timeout it kills the
+ * Runs one program from an argv list (no shell: arguments reach it exactly as given), with stdout and stderr merged
+ * (a command's output) or apart (a module's answer and its complaints), stdin empty or a given document that is
+ * closed once written. Keeps the first {@code maxOutputBytes} of output and drains the rest. At the timeout it kills the
  * program and every process it started.
  *
  * <p>The program runs in a session of its own (through util-linux's {@code setsid}, which calls setsid(2) and then
@@ -20,28 +21,48 @@ import java.util.concurrent.TimeUnit;
  * starts, including children that detached from it and now belong to init, and the kill reaches them all through
  * {@code kill -KILL -- -pgid}. Without {@code setsid} on the machine the descendant walk alone is used.
  */
-final class ProcessRun {
+public final class ProcessRun {
     static final Path SETSID = Path.of("/usr/bin/setsid");
     static final Path KILL = Path.of("/bin/kill");
-    /** How a run ended: exit code (null when killed or never started), output, whether output was cut, timed out. */
-    record Result(Integer exitCode, String output, boolean truncated, boolean timedOut, String startError) {}
+    /** Kept of stderr when it is apart from stdout: enough for an error message. */
+    static final int MAX_ERROR_OUTPUT = 4096;
+
+    /**
+     * How a run ended: exit code (null when killed or never started), output, whether output was cut, timed out, and
+     * stderr when it was kept apart (else empty).
+     */
+    public record Result(Integer exitCode, String output, boolean truncated, boolean timedOut, String startError, String errorOutput) {}
 
     private ProcessRun() {}
 
-    static Result run(List<String> argv, Duration timeout, int maxOutputBytes) throws InterruptedException {
+    /** Runs with stdin empty and stderr merged into the output. */
+    public static Result run(List<String> argv, Duration timeout, int maxOutputBytes) throws InterruptedException {
+        return run(argv, null, true, timeout, maxOutputBytes);
+    }
+
+    /**
+     * @param stdin        written to the program's stdin, which is then closed; null: stdin is /dev/null
+     * @param mergeStderr  stderr into the output; else kept apart (the first {@value #MAX_ERROR_OUTPUT} bytes)
+     */
+    public static Result run(List<String> argv, byte[] stdin, boolean mergeStderr, Duration timeout, int maxOutputBytes)
+            throws InterruptedException {
         // checked here: started through setsid, a missing program would only show as setsid's exit status
         if (!Files.isExecutable(Path.of(argv.get(0)))) {
-            return new Result(null, "", false, false, "cannot start " + argv.get(0) + ": no such executable file");
+            return new Result(null, "", false, false, "cannot start " + argv.get(0) + ": no such executable file", "");
         }
         Process process;
         try {
-            process = new ProcessBuilder(inOwnSession(argv)).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(inOwnSession(argv)).redirectErrorStream(mergeStderr);
+            if (stdin == null) builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            process = builder.start();
         } catch (IOException e) {
-            return new Result(null, "", false, false, "cannot start " + argv.get(0) + ": " + e.getMessage());
+            return new Result(null, "", false, false, "cannot start " + argv.get(0) + ": " + e.getMessage(), "");
         }
+        if (stdin != null) feed(process, stdin);
         CappedReader reader = new CappedReader(process.getInputStream(), maxOutputBytes);
         Thread readerThread = Thread.ofVirtual().name("command-output").start(reader);
+        CappedReader errors = mergeStderr ? null : new CappedReader(process.getErrorStream(), MAX_ERROR_OUTPUT);
+        Thread errorThread = errors == null ? null : Thread.ofVirtual().name("command-errors").start(errors);
         boolean finished;
         try {
             finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -60,8 +81,29 @@ final class ProcessRun {
             }
             readerThread.join(Duration.ofSeconds(1));
         }
+        if (errorThread != null) {
+            errorThread.join(Duration.ofSeconds(1));
+            if (errorThread.isAlive()) {
+                try {
+                    process.getErrorStream().close();
+                } catch (IOException ignored) {
+                    // as above
+                }
+            }
+        }
         Integer exit = finished ? process.exitValue() : null;
-        return new Result(exit, reader.text(), reader.truncated(), !finished, null);
+        return new Result(exit, reader.text(), reader.truncated(), !finished, null, errors == null ? "" : errors.text());
+    }
+
+    /** Writes the document and closes stdin, from a thread of its own: a program that never reads must not block us. */
+    private static void feed(Process process, byte[] stdin) {
+        Thread.ofVirtual().name("command-input").start(() -> {
+            try (var in = process.getOutputStream()) {
+                in.write(stdin);
+            } catch (IOException ignored) {
+                // the program closed its stdin or ended without reading it all: its answer tells
+            }
+        });
     }
 
     private static List<String> inOwnSession(List<String> argv) {
@@ -77,7 +119,7 @@ final class ProcessRun {
      * nor report its children's deaths into the kept output; the descendants are listed before, since once the
      * program is gone they belong to init and no longer show as its descendants.
      */
-    static void killTree(Process process) {
+    public static void killTree(Process process) {
         List<ProcessHandle> descendants = process.descendants().toList();
         killGroup(process.pid());
         process.destroyForcibly();
