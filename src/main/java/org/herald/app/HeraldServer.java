@@ -75,6 +75,7 @@ import org.herald.auth.ClientTokens;
 import org.herald.pipeline.NotificationRequestParser;
 import org.herald.pipeline.IncomingNotifier;
 import org.herald.pipeline.NotificationService;
+import org.herald.pipeline.RecipientContent;
 import org.herald.queue.Dispatcher;
 import org.herald.queue.QueueSettings;
 import org.herald.queue.Sweeper;
@@ -173,12 +174,15 @@ public final class HeraldServer implements AutoCloseable {
                 Durations.parse(config.queue().attemptTimeout()).dividedBy(2), clock);
         this.gateways = gateways;
         // always there, since gateways can appear on reload; without any it skips deliveries like a disabled channel
-        channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients));
-        channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients));
+        TemplateFiles templateFiles = new TemplateFiles(config.templatesPath());
+        FileTemplates templates = new FileTemplates(templateFiles, config.templates().defaultLang());
+        RecipientContent content = new RecipientContent(templates, config.templates().defaultLang());
+        channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients, content));
+        channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients, content));
         for (var g : config.gateways()) { // channels of external modules (xmpp, telegram …): at start; a reload adds none
             if (!channelsByName.containsKey(g.channel())) {
                 String contact = g.settings().getOrDefault("contact", org.herald.gateway.module.ModuleGateway.defaultContact(g.channel()));
-                channelsByName.put(g.channel(), new GatewayChannel(g.channel(), contact, gateways, recipients));
+                channelsByName.put(g.channel(), new GatewayChannel(g.channel(), contact, gateways, recipients, content));
             }
         }
         WebPush webPush = config.webpush().enabled() ? webPush(database) : null;
@@ -194,9 +198,8 @@ public final class HeraldServer implements AutoCloseable {
         GroupCommit<NotificationStore.NewNotification> acceptWriter = new GroupCommit<>("accept", writers,
                 notifications::insertAll, notifications::insert);
         started.add(acceptWriter);
-        TemplateFiles templateFiles = new TemplateFiles(config.templatesPath());
         NotificationService service = new NotificationService(notifications, acceptWriter, recipients, channels,
-                new FileTemplates(templateFiles, config.templates().defaultLang()),
+                templates,
                 config.notifications().defaultChannels(), clock, dueNow -> {
                     acceptedCounter.increment();
                     if (dueNow) dispatcher.wake();

@@ -117,6 +117,42 @@ class EmailGatewayTest {
     }
 
     @Test
+    void oneTemplatedNotificationGoesToEachRecipientInTheirLanguageAndABrokenVersionFailsOnlyItsDelivery() throws Exception {
+        for (String[] f : new String[][] {{"en/subject", "Payment received"}, {"en/text", "Thank you, {{name}}: {{amount}} UAH."},
+                {"ru/subject", "Платёж получен"}, {"ru/text", "Спасибо, {{name}}: {{amount}} грн."},
+                {"uk/text", "Дякуємо, {{name}}: {{amount}} грн, баланс {{balance}}."}}) {
+            ApiResponse put = api.send("PUT", "/api/v1/templates/paid/" + f[0] + ".mustache", f[1], null, "text/plain; charset=utf-8");
+            assertThat(put.status()).as(put.text()).isEqualTo(201);
+        }
+        api.put("/api/v1/recipients/user:7101", "{\"lang\":\"ru\",\"contacts\":{\"email\":\"ivan@example.net\"}}");
+        api.put("/api/v1/recipients/user:7102", "{\"contacts\":{\"email\":\"john@example.net\"}}");
+        api.put("/api/v1/recipients/user:7103", "{\"lang\":\"uk\",\"contacts\":{\"email\":\"olena@example.net\"}}");
+        ApiResponse r = api.post("/api/v1/notifications", "{\"to\":[\"user:7101\",\"user:7102\",\"user:7103\"],\"channels\":[\"email\"],"
+                + "\"template\":\"paid\",\"data\":{\"name\":\"Client\",\"amount\":\"100\"}}");
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+        String id = r.json().get("id").asText();
+
+        MimeMessage ru = await().atMost(Duration.ofSeconds(10)).until(() -> find("ivan@example.net"), java.util.Objects::nonNull);
+        assertThat(ru.getSubject()).isEqualTo("Платёж получен");
+        assertThat(((String) ru.getContent()).trim()).isEqualTo("Спасибо, Client: 100 грн.");
+        MimeMessage en = await().atMost(Duration.ofSeconds(10)).until(() -> find("john@example.net"), java.util.Objects::nonNull);
+        assertThat(((String) en.getContent()).trim()).isEqualTo("Thank you, Client: 100 UAH.");
+
+        // the Ukrainian version needs a variable the data lacks: that delivery fails, with the template's error
+        JsonNode uk = await().atMost(Duration.ofSeconds(20)).until(() -> delivery(id, "user:7103"), d -> d.get("status").asText().equals("failed"));
+        assertThat(uk.get("attempts").asInt()).isEqualTo(1);
+        assertThat(uk.get("last_error").asText()).contains("paid").contains("(uk)").contains("text.mustache").contains("balance");
+        assertThat(find("olena@example.net")).isNull();
+    }
+
+    static JsonNode delivery(String notificationId, String to) {
+        for (JsonNode d : api.get("/api/v1/notifications/" + notificationId).json().get("deliveries")) {
+            if (d.get("to").asText().equals(to)) return d;
+        }
+        throw new AssertionError("no delivery to " + to);
+    }
+
+    @Test
     void aFailingGatewayHandsTheMessageToItsFallback() throws Exception {
         api.put("/api/v1/recipients/user:2002", "{\"provider\":\"brand2\",\"contacts\":{\"email\":\"bob@example.net\"}}");
         JsonNode d = awaitDelivery(send("user:2002", null), "sent");

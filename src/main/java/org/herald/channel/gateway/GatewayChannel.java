@@ -3,11 +3,14 @@ package org.herald.channel.gateway;
 import org.herald.channel.Channel;
 import org.herald.core.Delivery;
 import org.herald.core.Notification;
+import org.herald.core.InvalidRequestException;
 import org.herald.core.Outcome;
 import org.herald.gateway.Gateway;
 import org.herald.gateway.GatewayRegistry;
 import org.herald.gateway.OutgoingMessage;
 import org.herald.gateway.SendResult;
+import org.herald.pipeline.RecipientContent;
+import org.herald.pipeline.Templates;
 import org.herald.store.ClaimedDelivery;
 import org.herald.store.Recipient;
 import org.herald.store.RecipientStore;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A channel served by gateways (email, sms): to the recipient's contact of that kind, through the gateway of its
  * provider (the notification's {@code provider}, else the recipient's); when that gateway fails an attempt, through
  * its fallback — in the same attempt, or from the attempt after {@code fallback_after} failed ones. The subject is the
- * title, the body the text.
+ * title, the body the text, in the recipient's language when the notification came from a template (a template
+ * that fails to render for them fails the delivery with the template's error).
  */
 public final class GatewayChannel implements Channel {
     public static final String EMAIL = "email";
@@ -29,21 +33,26 @@ public final class GatewayChannel implements Channel {
     private final String contact;
     private final GatewayRegistry gateways;
     private final RecipientStore recipients;
+    private final RecipientContent content;
 
-    /** @param contact the recipient's contact it sends to ({@code email}, {@code phone}) */
-    public GatewayChannel(String name, String contact, GatewayRegistry gateways, RecipientStore recipients) {
+    /**
+     * @param contact the recipient's contact it sends to ({@code email}, {@code phone})
+     * @param content renders templated notifications in the recipient's language
+     */
+    public GatewayChannel(String name, String contact, GatewayRegistry gateways, RecipientStore recipients, RecipientContent content) {
         this.name = name;
         this.contact = contact;
         this.gateways = gateways;
         this.recipients = recipients;
+        this.content = content;
     }
 
-    public static GatewayChannel email(GatewayRegistry gateways, RecipientStore recipients) {
-        return new GatewayChannel(EMAIL, "email", gateways, recipients);
+    public static GatewayChannel email(GatewayRegistry gateways, RecipientStore recipients, RecipientContent content) {
+        return new GatewayChannel(EMAIL, "email", gateways, recipients, content);
     }
 
-    public static GatewayChannel sms(GatewayRegistry gateways, RecipientStore recipients) {
-        return new GatewayChannel(SMS, "phone", gateways, recipients);
+    public static GatewayChannel sms(GatewayRegistry gateways, RecipientStore recipients, RecipientContent content) {
+        return new GatewayChannel(SMS, "phone", gateways, recipients, content);
     }
 
     @Override
@@ -76,7 +85,13 @@ public final class GatewayChannel implements Channel {
         r.contacts().forEach((k, v) -> {
             if (v != null) contacts.put(k, v.toString());
         });
-        OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), n.title(), n.text(), n.html(), contacts);
+        Templates.Rendered body;
+        try {
+            body = content.of(n, r.lang());
+        } catch (InvalidRequestException e) {
+            return Outcome.permanent(e.getMessage());
+        }
+        OutgoingMessage m = new OutgoingMessage(d.id(), address.toString(), body.title(), body.text(), body.html(), contacts);
         var fallback = gateways.fallbackOf(g);
         int failoverAfter = gateways.fallbackAfter(g);
         SendResult result;
