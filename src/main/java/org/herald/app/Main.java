@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command line. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
         description = "Self-hosted notification server.",
-        subcommands = {ServeCommand.class, SendCommand.class, KeysCommand.class, TokenCommand.class, VapidCommand.class, BlfCommand.class,
+        subcommands = {ServeCommand.class, SendCommand.class, KeysCommand.class, TokenCommand.class, VapidCommand.class, BlfCommand.class, GwheraldCommand.class,
                 MigrateCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
