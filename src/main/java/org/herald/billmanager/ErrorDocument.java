@@ -1,5 +1,7 @@
 package org.herald.billmanager;
 
+import org.herald.xml.SafeXml;
+
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

@@ -1,5 +1,7 @@
 package org.herald.billmanager;
 
+import org.herald.xml.SafeXml;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
@@ -33,9 +35,9 @@ public final class GatewayModule {
         try {
             return new Answer(switch (command) {
                 case "features" -> features();
-                case "formtune" -> SafeXml.write(SafeXml.parse(input, "input"));
-                case "check_connection" -> checkConnection(SafeXml.parse(input, "input"));
-                case "outgoing" -> outgoing(SafeXml.parse(input, "input"));
+                case "formtune" -> SafeXml.write(ModuleFailure.parse(input, "input"));
+                case "check_connection" -> checkConnection(ModuleFailure.parse(input, "input"));
+                case "outgoing" -> outgoing(ModuleFailure.parse(input, "input"));
                 default -> throw new ModuleFailure("value", "command", "unknown command '" + command + "'; this module has " + String.join(", ", FEATURES) + " and features");
             }, true);
         } catch (ModuleFailure f) {

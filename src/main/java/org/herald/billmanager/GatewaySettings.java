@@ -1,5 +1,7 @@
 package org.herald.billmanager;
 
+import org.herald.xml.SafeXml;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,7 @@ public record GatewaySettings(URI url, String apiKey, String channel, String pro
         List<Element> sources = new ArrayList<>();
         for (Element holder : new Element[] {gateway, root}) {
             String params = SafeXml.childText(holder, "xmlparams");
-            if (params != null) sources.add(SafeXml.parse(params, "xmlparams").getDocumentElement());
+            if (params != null) sources.add(ModuleFailure.parse(params, "xmlparams").getDocumentElement());
         }
         if (gateway != null) sources.add(gateway);
         sources.add(root);

@@ -27,4 +27,17 @@ public final class ModuleFailure extends Exception {
     public String value() {
         return getMessage();
     }
+
+    /** Parses a document BILLmanager gave: a malformed one, or one with a DOCTYPE, is a failure of type {@code xml}. */
+    static org.w3c.dom.Document parse(byte[] xml, String what) throws ModuleFailure {
+        try {
+            return org.herald.xml.SafeXml.parse(xml);
+        } catch (org.herald.xml.SafeXml.XmlException e) {
+            throw new ModuleFailure("xml", what, what + " is not a well-formed XML document without a DOCTYPE: " + e.getMessage());
+        }
+    }
+
+    static org.w3c.dom.Document parse(String xml, String what) throws ModuleFailure {
+        return parse(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), what);
+    }
 }

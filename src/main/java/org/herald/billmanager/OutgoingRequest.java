@@ -1,5 +1,7 @@
 package org.herald.billmanager;
 
+import org.herald.xml.SafeXml;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

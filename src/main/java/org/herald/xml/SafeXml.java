@@ -114,12 +114,21 @@ public final class SafeXml {
         return out;
     }
 
-    /** The first child element with that name, or null. */
+    /** The first child element with that name, or null (also when {@code parent} is null). */
     public static Element child(Element parent, String name) {
+        if (parent == null) return null;
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && e.getTagName().equals(name)) return e;
         }
         return null;
+    }
+
+    /** The trimmed text of the first child element called {@code name}, or null when absent or blank. */
+    public static String childText(Element parent, String name) {
+        Element child = child(parent, name);
+        if (child == null) return null;
+        String text = child.getTextContent().strip();
+        return text.isEmpty() ? null : text;
     }
 
     /** Whether {@code s} is a usable XML element name (settings become elements). */

@@ -23,7 +23,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.herald.billmanager.SafeXml;
+import org.herald.xml.SafeXml;
 import org.herald.core.Json;
 import org.herald.testing.ApiClient;
 import org.herald.testing.TestHerald;
@@ -47,7 +47,7 @@ class GwheraldTest {
 
     record Run(int exit, String out, String err) {
         Document doc() throws Exception {
-            return SafeXml.parse(out, "module output");
+            return SafeXml.parse(out);
         }
 
         Element error() throws Exception {
@@ -258,7 +258,7 @@ class GwheraldTest {
 
     @Test
     void theDescriptorParsesAndNamesTheSettings() throws Exception {
-        Document d = SafeXml.parse(Files.readAllBytes(Path.of("dist/billmanager/billmgr_mod_gwherald.xml")), "descriptor");
+        Document d = SafeXml.parse(Files.readAllBytes(Path.of("dist/billmanager/billmgr_mod_gwherald.xml")));
         Element plugin = SafeXml.child(d.getDocumentElement(), "plugin");
         assertThat(plugin.getAttribute("name")).isEqualTo("gwherald");
         assertThat(SafeXml.childText(plugin, "group")).isEqualTo("gateway");
