@@ -1,7 +1,6 @@
 package org.herald.billmanager;
 
 import org.herald.xml.SafeXml;
-
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

@@ -1,12 +1,11 @@
 package org.herald.billmanager;
 
-import org.herald.xml.SafeXml;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.herald.xml.SafeXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

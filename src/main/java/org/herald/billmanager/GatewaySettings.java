@@ -1,12 +1,11 @@
 package org.herald.billmanager;
 
-import org.herald.xml.SafeXml;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.herald.xml.SafeXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

@@ -1,13 +1,12 @@
 package org.herald.billmanager;
 
-import org.herald.xml.SafeXml;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.herald.xml.SafeXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
