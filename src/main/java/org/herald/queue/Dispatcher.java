@@ -70,9 +70,13 @@ public final class Dispatcher implements AutoCloseable {
 
     private void claimLoop() {
         Duration errorBackoff = settings.pollInterval();
+        // Refill in batches: while the attempts in flight are slow (a gateway at its concurrency cap), completions
+        // free one slot at a time, and a claim query per freed slot would cost more than the sends themselves.
+        int refill = Math.max(1, Math.min(settings.batchSize(), settings.concurrency() / 4));
         while (running) {
-            int free = settings.concurrency() - inFlight.get();
-            int want = Math.min(free, settings.batchSize());
+            int busy = inFlight.get();
+            int free = settings.concurrency() - busy;
+            int want = free < refill && busy > 0 ? 0 : Math.min(free, settings.batchSize());
             int got = 0;
             if (want > 0) {
                 try {
