@@ -233,7 +233,12 @@ public final class HeraldServer implements AutoCloseable {
         routes.add(new IncomingRoutes(incoming)::mount);
         mailboxes = new Mailboxes(config.gateways(), incoming, clock);
         started.add(mailboxes);
-        gateways.start(new GatewayFactory(new StoredGatewayEvents(new GatewayMessageStore(database, clock), deliveries, incoming, clock)));
+        GatewayMessageStore gatewayMessages = new GatewayMessageStore(database, clock);
+        GroupCommit<GatewayMessageStore.Sent> gatewayMessageWriter = new GroupCommit<>("gateway-messages", writers,
+                gatewayMessages::rememberAll, sent -> gatewayMessages.rememberAll(List.of(sent)));
+        started.add(gatewayMessageWriter);
+        gateways.start(new GatewayFactory(new StoredGatewayEvents(gatewayMessages, gatewayMessageWriter::insert, deliveries, incoming,
+                clock)));
         started.add(gateways::close);
         if (config.blf().enabled()) {
             telephony = new Telephony(config.blf(), bus, snapshots, clock);

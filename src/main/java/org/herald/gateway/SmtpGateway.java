@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * multipart/alternative when the template has one. SMTP 4xx and network errors are
  * temporary, 5xx and refused addresses permanent; an authentication failure is permanent and logged loudly.
  */
-public final class SmtpGateway implements Gateway {
+public final class SmtpGateway implements Gateway, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpGateway.class);
 
     private final GatewayConfig config;
     private final Session session;
+    private final SmtpConnections connections;
     private final InternetAddress from;
     private final String messageIdDomain;
 
@@ -51,6 +52,7 @@ public final class SmtpGateway implements Gateway {
         if (security.equals("starttls")) p.put("mail.smtp.starttls.enable", "true");
         if (!security.equals("none")) p.put("mail." + proto + ".ssl.checkserveridentity", "true");
         this.session = Session.getInstance(p);
+        this.connections = new SmtpConnections(session, s.get("username"), s.get("password"), config.maxConcurrency());
         try {
             this.from = new InternetAddress(s.get("from"), true);
         } catch (AddressException e) {
@@ -90,12 +92,15 @@ public final class SmtpGateway implements Gateway {
             msg.setSubject(m.subject() == null ? "" : m.subject(), "UTF-8");
             setContent(msg, m);
             msg.setHeader("X-Herald-Delivery", m.deliveryId());
-            try (Transport t = session.getTransport()) {
-                Map<String, String> s = config.settings();
-                t.connect(s.get("username"), s.get("password"));
-                msg.saveChanges();
+            msg.saveChanges();
+            Transport t = connections.take();
+            try {
                 t.sendMessage(msg, msg.getAllRecipients());
+            } catch (MessagingException | RuntimeException e) {
+                connections.discard(t); // the session's state after a failure is not worth trusting
+                throw e;
             }
+            connections.giveBack(t);
             return new SendResult.Accepted(messageId);
         } catch (AddressException e) {
             return new SendResult.Permanent("not an email address: " + m.to());
@@ -126,6 +131,11 @@ public final class SmtpGateway implements Gateway {
         MimeBodyPart html = new MimeBodyPart();
         html.setText(m.html(), "UTF-8", "html");
         msg.setContent(new MimeMultipart("alternative", plain, html));
+    }
+
+    @Override
+    public void close() {
+        connections.close();
     }
 
     @Override

@@ -22,13 +22,20 @@ public final class StoredGatewayEvents implements GatewayEvents {
     private static final Duration CLEANUP_EVERY = Duration.ofHours(1);
 
     private final GatewayMessageStore messages;
+    private final java.util.function.Consumer<GatewayMessageStore.Sent> writer;
     private final DeliveryStore deliveries;
     private final IncomingStore incoming;
     private final Clock clock;
     private final java.util.concurrent.atomic.AtomicLong nextCleanup = new java.util.concurrent.atomic.AtomicLong();
 
-    public StoredGatewayEvents(GatewayMessageStore messages, DeliveryStore deliveries, IncomingStore incoming, Clock clock) {
+    /**
+     * @param writer stores a send's message ids, returning once they are committed (a group commit in the server:
+     *               many sends, one transaction)
+     */
+    public StoredGatewayEvents(GatewayMessageStore messages, java.util.function.Consumer<GatewayMessageStore.Sent> writer,
+                               DeliveryStore deliveries, IncomingStore incoming, Clock clock) {
         this.messages = messages;
+        this.writer = writer;
         this.deliveries = deliveries;
         this.incoming = incoming;
         this.clock = clock;
@@ -36,7 +43,7 @@ public final class StoredGatewayEvents implements GatewayEvents {
 
     @Override
     public void sentAs(String gateway, List<String> messageIds, String deliveryId) {
-        messages.remember(gateway, messageIds, deliveryId);
+        writer.accept(new GatewayMessageStore.Sent(gateway, messageIds, deliveryId));
         long now = clock.millis(), due = nextCleanup.get();
         if (now >= due && nextCleanup.compareAndSet(due, now + CLEANUP_EVERY.toMillis())) {
             int n = messages.forgetBefore(now - KEEP_IDS.toMillis());

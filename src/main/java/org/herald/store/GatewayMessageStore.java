@@ -14,16 +14,23 @@ public final class GatewayMessageStore {
         this.clock = clock;
     }
 
-    public void remember(String gateway, List<String> messageIds, String deliveryId) {
-        if (messageIds.isEmpty()) return;
+    /** The ids one send through {@code gateway} was given (one per SMS segment). */
+    public record Sent(String gateway, List<String> messageIds, String deliveryId) {}
+
+    /** Stores the ids of several sends in one transaction (see {@link GroupCommit}). */
+    public void rememberAll(List<Sent> sends) {
         long now = clock.millis();
         db.jdbi().useTransaction(h -> {
             var batch = h.prepareBatch("INSERT INTO gateway_messages (gateway, message_id, delivery_id, created_at) "
                     + "VALUES (:gateway, :message, :delivery, :now)");
-            for (String id : messageIds) {
-                batch.bind("gateway", gateway).bind("message", id).bind("delivery", deliveryId).bind("now", now).add();
+            int rows = 0;
+            for (Sent s : sends) {
+                for (String id : s.messageIds()) {
+                    batch.bind("gateway", s.gateway()).bind("message", id).bind("delivery", s.deliveryId()).bind("now", now).add();
+                    rows++;
+                }
             }
-            batch.execute();
+            if (rows > 0) batch.execute();
         });
     }
 
