@@ -175,7 +175,7 @@ public final class HeraldServer implements AutoCloseable {
         this.gateways = gateways;
         // always there, since gateways can appear on reload; without any it skips deliveries like a disabled channel
         TemplateFiles templateFiles = new TemplateFiles(config.templatesPath());
-        FileTemplates templates = new FileTemplates(templateFiles, config.templates().defaultLang());
+        FileTemplates templates = new FileTemplates(templateFiles, config.templates().defaultLang(), config.templates().macros());
         RecipientContent content = new RecipientContent(templates, config.templates().defaultLang());
         channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients, content));
         channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients, content));

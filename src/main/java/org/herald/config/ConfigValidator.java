@@ -61,6 +61,9 @@ final class ConfigValidator {
         v.range("hub.max_connections_per_recipient", hub.maxConnectionsPerRecipient(), 1, 100_000);
         v.range("hub.max_connections_per_ip", hub.maxConnectionsPerIp(), 1, 10_000_000);
         v.range("hub.replay_limit", hub.replayLimit(), 1, 1_000_000);
+        for (String macro : c.templates().macros().keySet()) {
+            if (!macro.matches("[A-Z][A-Z0-9_]*")) v.problem("templates.macros." + macro, "macro names are capitals, digits and _ (used as %NAME%)");
+        }
         webPush(v, c.webpush());
         blf(v, c.blf());
         commands(v, c.commands());

@@ -41,7 +41,7 @@ public record HeraldConfig(
         abills = Objects.requireNonNullElseGet(abills, () -> new AbillsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
         gateways = gateways == null ? List.of() : List.copyOf(gateways);
         incoming = Objects.requireNonNullElseGet(incoming, () -> new IncomingConfig(null, null));
-        templates = Objects.requireNonNullElseGet(templates, () -> new TemplatesConfig(null, null));
+        templates = Objects.requireNonNullElseGet(templates, () -> new TemplatesConfig(null, null, null));
         commands = Objects.requireNonNullElseGet(commands, () -> new CommandsConfig(null, null, null));
         blf = Objects.requireNonNullElseGet(blf, () -> new BlfConfig(null, null, null, null, null));
         webpush = Objects.requireNonNullElseGet(webpush, () -> new WebPushConfig(null, null, null, null, null, null, null, null, null, null, null, null));

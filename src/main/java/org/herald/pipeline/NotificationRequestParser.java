@@ -31,6 +31,7 @@ public final class NotificationRequestParser {
     private final int maxContentBytes;
     private final Duration defaultTtl;
 
+    private static final java.util.regex.Pattern TEMPLATE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private final java.util.Set<String> knownChannels;
 
     /** @param knownChannels the channel names a request may name (the built-in ones and those of configured modules) */
@@ -54,6 +55,8 @@ public final class NotificationRequestParser {
         String title = optionalString(obj, "title");
         String text = optionalString(obj, "text");
         String template = optionalString(obj, "template");
+        // as in BILLmanager, a notification type has its template: {"type":"payment_received","data":{…}} is enough
+        if (text == null && template == null && obj.hasNonNull("type") && TEMPLATE_NAME.matcher(type).matches()) template = type;
         if (text == null && template == null) throw invalid("missing_field", "text", "either text or template is required");
         Map<String, Object> data = null;
         JsonNode dataNode = obj.get("data");

@@ -32,7 +32,16 @@ final class Engines {
     }
 
     static Compiled compile(String label, String engine, String source, boolean html) {
-        return engine.equals("xsl") ? xslt(label, source) : mustache(label, source, html);
+        boolean xsl = engine.equals("xsl") || engine.equals("tpl") && isStylesheet(source);
+        return xsl ? xslt(label, source) : mustache(label, source, html);
+    }
+
+    private static final java.util.regex.Pattern STYLESHEET = java.util.regex.Pattern.compile(
+            "\\A\\uFEFF?\\s*(<\\?xml[^>]*\\?>\\s*)?(<!--.*?-->\\s*|<!DOCTYPE[^\\[>]*(\\[.*?])?\\s*>\\s*)*<(xsl:)?(stylesheet|transform)\\b", java.util.regex.Pattern.DOTALL);
+
+    /** Whether a template's text is an XSLT stylesheet (its root element, after a declaration and comments). */
+    static boolean isStylesheet(String source) {
+        return STYLESHEET.matcher(source).find();
     }
 
     private static Compiled mustache(String label, String source, boolean html) {

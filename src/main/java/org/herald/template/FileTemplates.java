@@ -25,12 +25,21 @@ public final class FileTemplates implements Templates {
     private record Entry(FileTime modified, Engines.Compiled compiled) {}
 
     private final TemplateFiles files;
+    private static final java.util.regex.Pattern MACRO = java.util.regex.Pattern.compile("%([A-Z][A-Z0-9_]*)%");
+
     private final String defaultLang;
+    private final Map<String, String> macros;
     private final Map<Path, Entry> cache = new ConcurrentHashMap<>();
 
-    public FileTemplates(TemplateFiles files, String defaultLang) {
+    /** @param macros {@code %NAME%} → value, replaced in what the engines rendered */
+    public FileTemplates(TemplateFiles files, String defaultLang, Map<String, String> macros) {
         this.files = files;
         this.defaultLang = defaultLang;
+        this.macros = Map.copyOf(macros);
+    }
+
+    public FileTemplates(TemplateFiles files, String defaultLang) {
+        this(files, defaultLang, Map.of());
     }
 
     @Override
@@ -91,7 +100,12 @@ public final class FileTemplates implements Templates {
                     fileName.startsWith("html")));
             cache.put(file, e);
         }
-        return e.compiled().render(context);
+        return substituteMacros(e.compiled().render(context));
+    }
+
+    String substituteMacros(String rendered) {
+        if (macros.isEmpty() || rendered.indexOf('%') < 0) return rendered;
+        return MACRO.matcher(rendered).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(macros.getOrDefault(m.group(1), m.group())));
     }
 
     /** What a template sees: the data's fields at the top, and {@code type}, {@code title}, {@code text}, {@code data}. */

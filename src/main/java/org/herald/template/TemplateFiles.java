@@ -16,13 +16,15 @@ import org.herald.core.InvalidRequestException;
 
 /**
  * The template files: {@code <dir>/<name>/<lang>/<part>.<engine>} with part {@code subject}, {@code text} or
- * {@code html} and engine {@code mustache} or {@code xsl}. Names and languages are checked, so a path never leaves
- * the directory.
+ * {@code html} and engine {@code mustache}, {@code xsl}, or {@code tpl} (the engine told by the content, as BILLmanager
+ * tells its XSLT and text templates apart: an XSLT stylesheet, else Mustache). Names and languages are checked, so a
+ * path never leaves the directory.
  */
 public final class TemplateFiles {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     static final Pattern LANG = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?");
-    static final Pattern FILE = Pattern.compile("(subject|text|html)\\.(mustache|xsl)");
+    static final List<String> ENGINES = List.of("mustache", "xsl", "tpl");
+    static final Pattern FILE = Pattern.compile("(subject|text|html)\\.(mustache|xsl|tpl)");
 
     private final Path dir;
 
@@ -32,7 +34,7 @@ public final class TemplateFiles {
 
     /** The file of a part, if there is one in either engine. */
     public Optional<Path> find(String name, String lang, String part) {
-        for (String engine : List.of("mustache", "xsl")) {
+        for (String engine : ENGINES) {
             Path p = path(name, lang, part + "." + engine);
             if (Files.isRegularFile(p)) return Optional.of(p);
         }
@@ -50,7 +52,7 @@ public final class TemplateFiles {
         }
         if (lang == null || !LANG.matcher(lang).matches()) throw new InvalidRequestException("invalid_field", "lang", "lang must look like ru or pt-BR");
         if (!FILE.matcher(file).matches()) {
-            throw new InvalidRequestException("invalid_field", "part", "a template file is subject, text or html, .mustache or .xsl");
+            throw new InvalidRequestException("invalid_field", "part", "a template file is subject, text or html, .mustache, .xsl or .tpl (engine told by the content)");
         }
         return dir.resolve(name).resolve(lang).resolve(file);
     }
@@ -69,7 +71,7 @@ public final class TemplateFiles {
             Files.createDirectories(p.getParent());
             // one engine per part: writing text.xsl replaces a text.mustache
             String part = file.substring(0, file.indexOf('.'));
-            for (String engine : List.of("mustache", "xsl")) {
+            for (String engine : ENGINES) {
                 Path other = p.resolveSibling(part + "." + engine);
                 if (!other.equals(p)) Files.deleteIfExists(other);
             }

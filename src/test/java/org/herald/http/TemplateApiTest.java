@@ -18,7 +18,8 @@ class TemplateApiTest {
 
     @BeforeAll
     static void start() {
-        herald = TestHerald.builder().env("HERALD_TEMPLATES_DEFAULT_LANG", "en").start();
+        herald = TestHerald.builder().env("HERALD_TEMPLATES_DEFAULT_LANG", "en")
+                .env("HERALD_TEMPLATES_MACROS", "{\"COMPANY\":\"MyISP\",\"SUPPORT\":\"+380441234567\"}").start();
         api = herald.api();
     }
 
@@ -94,6 +95,45 @@ class TemplateApiTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().get("error").asText()).isEqualTo("template_error");
         assertThat(r.text()).doesNotContain("root:");
+    }
+
+    @Test
+    void aNotificationTypeHasItsTemplateWhenNoTextOrTemplateIsGiven() {
+        put("service_suspended/en/text.mustache", "Service of {{login}} is suspended");
+        JsonNode n = notification("{\"to\":\"user:3\",\"type\":\"service_suspended\",\"data\":{\"login\":\"ann\"}}");
+        assertThat(n.get("text").asText()).isEqualTo("Service of ann is suspended");
+        assertThat(n.get("template").asText()).isEqualTo("service_suspended");
+        ApiResponse none = api.post("/api/v1/notifications", "{\"to\":\"user:3\",\"type\":\"no_such_type\"}");
+        assertThat(none.status()).isEqualTo(400);
+        assertThat(none.json().get("error").asText()).isEqualTo("unknown_template");
+    }
+
+    @Test
+    void aTplTemplateIsXsltWhenItIsAStylesheetAndMustacheOtherwise() {
+        put("ticket/en/subject.tpl", "Ticket {{id}}");
+        put("ticket/en/text.tpl", """
+                <?xml version="1.0"?>
+                <!-- the structure tells the engine, as in BILLmanager -->
+                <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+                  <xsl:output method="text"/>
+                  <xsl:template match="/notification">Ticket <xsl:value-of select="data/id"/> answered</xsl:template>
+                </xsl:stylesheet>""");
+        JsonNode n = notification("{\"to\":\"user:4\",\"template\":\"ticket\",\"data\":{\"id\":\"T-9\"}}");
+        assertThat(n.get("title").asText()).isEqualTo("Ticket T-9");
+        assertThat(n.get("text").asText()).isEqualTo("Ticket T-9 answered");
+    }
+
+    @Test
+    void macrosAreReplacedAfterEitherEngineAndOtherPercentWordsStay() {
+        put("promo/en/subject.mustache", "%COMPANY%: {{discount}}% off");
+        put("promo/en/text.xsl", """
+                <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+                  <xsl:output method="text"/>
+                  <xsl:template match="/notification">Call %SUPPORT% (%UNKNOWN% stays)</xsl:template>
+                </xsl:stylesheet>""");
+        JsonNode n = notification("{\"to\":\"user:5\",\"template\":\"promo\",\"data\":{\"discount\":10}}");
+        assertThat(n.get("title").asText()).isEqualTo("MyISP: 10% off");
+        assertThat(n.get("text").asText()).isEqualTo("Call +380441234567 (%UNKNOWN% stays)");
     }
 
     @Test
