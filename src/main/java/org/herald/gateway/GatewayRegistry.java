@@ -23,23 +23,29 @@ public final class GatewayRegistry {
                        Map<String, SendPacer> pacers) {
         static final Set EMPTY = new Set(Map.of(), Map.of(), Map.of(), Map.of());
 
-        static Set of(List<GatewayConfig> configured, GatewayFactory factory) {
+        /**
+         * A gateway whose configuration did not change is kept from {@code previous} (an SMPP session stays bound, a
+         * module is not asked for its features again); the others are built anew.
+         */
+        static Set of(List<GatewayConfig> configured, GatewayFactory factory, Set previous) {
             Map<String, GatewayConfig> configs = new LinkedHashMap<>();
             Map<String, Gateway> gateways = new LinkedHashMap<>();
             Map<String, Semaphore> slots = new LinkedHashMap<>();
             Map<String, SendPacer> pacers = new LinkedHashMap<>();
             for (GatewayConfig c : configured) {
                 configs.put(c.id(), c);
-                gateways.put(c.id(), factory.create(c));
+                Gateway kept = c.equals(previous.configs().get(c.id())) ? previous.gateways().get(c.id()) : null;
+                gateways.put(c.id(), kept != null ? kept : factory.create(c));
                 slots.put(c.id(), new Semaphore(c.maxConcurrency()));
                 if (c.rateLimit() != null) pacers.put(c.id(), new SendPacer(c.rateLimit()));
             }
             return new Set(configs, gateways, slots, pacers);
         }
 
-        /** Closes the gateways that hold connections (an SMPP session, a polling schedule). */
-        void close() {
+        /** Closes the gateways that hold connections (an SMPP session, a polling schedule), except those kept by {@code next}. */
+        void closeExcept(Set next) {
             for (Gateway g : gateways.values()) {
+                if (next.gateways().get(g.id()) == g) continue;
                 if (g instanceof AutoCloseable c) {
                     try {
                         c.close();
@@ -74,14 +80,15 @@ public final class GatewayRegistry {
     /** Builds the configured gateways (binds SMPP sessions, starts module polling). */
     public synchronized void start(GatewayFactory factory) {
         this.factory = factory;
-        current = Set.of(initial, factory);
+        current = Set.of(initial, factory, Set.EMPTY);
     }
 
     /** Takes a new list of gateways (SIGHUP); sends in progress finish on the gateway they started with. */
     public synchronized void replace(List<GatewayConfig> configured) {
         if (factory == null) throw new IllegalStateException("the gateways have not started");
         Set old = current;
-        current = Set.of(configured, factory);
+        Set fresh = Set.of(configured, factory, old);
+        current = fresh;
         checks.keySet().retainAll(current.configs().keySet());
         // sends still running on the old set finish first (an attempt lasts at most twice the longest pace wait)
         Thread.ofVirtual().name("gateways-retire").start(() -> {
@@ -90,13 +97,13 @@ public final class GatewayRegistry {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            old.close();
+            old.closeExcept(fresh);
         });
     }
 
     /** Closes every gateway (Herald stops). */
     public synchronized void close() {
-        current.close();
+        current.closeExcept(Set.EMPTY);
         current = Set.EMPTY;
     }
 

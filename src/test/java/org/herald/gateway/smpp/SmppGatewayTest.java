@@ -24,16 +24,18 @@ class SmppGatewayTest {
     static TestSmsc smsc;
     static TestHerald herald;
     static ApiClient api;
+    static String gatewaysJson;
 
     @BeforeAll
     static void start() throws Exception {
         smsc = new TestSmsc("s3cret");
         Map<String, String> settings = Map.of("host", "127.0.0.1", "port", Integer.toString(smsc.port()), "system_id", "herald",
                 "password", "s3cret", "source_addr", "ISP", "enquire_link", "300ms", "rebind_delay", "200ms");
+        gatewaysJson = Json.write(List.of(Map.of("id", "smsc", "channel", "sms", "module", "smpp", "settings", settings),
+                Map.of("id", "smsc-wrong-password", "channel", "sms", "module", "smpp", "provider", "other",
+                        "settings", Map.of("host", "127.0.0.1", "port", Integer.toString(smsc.port()), "password", "wrong"))));
         herald = TestHerald.builder()
-                .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "smsc", "channel", "sms", "module", "smpp", "settings", settings),
-                        Map.of("id", "smsc-wrong-password", "channel", "sms", "module", "smpp", "provider", "other",
-                                "settings", Map.of("host", "127.0.0.1", "port", Integer.toString(smsc.port()), "password", "wrong")))))
+                .env("HERALD_GATEWAYS", gatewaysJson)
                 .env("HERALD_QUEUE_BACKOFF_BASE", "100ms")
                 .env("HERALD_QUEUE_MAX_ATTEMPTS", "4")
                 .start();
@@ -130,6 +132,18 @@ class SmppGatewayTest {
         api.put("/api/v1/recipients/user:75", "{\"contacts\":{\"phone\":\"+380501230075\"}}");
         awaitDelivery(sms("user:75", "after the drop"), "sent");
         assertThat(submittedTo("380501230075")).hasSize(1);
+    }
+
+    @Test
+    void aReloadKeepsTheSessionOfAnUnchangedGatewayBound() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> smsc.boundSessions() == 1);
+        int binds = smsc.binds.get();
+        herald.server().reload(org.herald.config.ConfigLoader.load(null, Map.of("HERALD_GATEWAYS", gatewaysJson)));
+        Thread.sleep(500); // a rebuilt gateway would have bound again by now (it binds at once)
+        assertThat(smsc.binds.get()).isEqualTo(binds);
+        assertThat(smsc.boundSessions()).isEqualTo(1);
+        api.put("/api/v1/recipients/user:77", "{\"contacts\":{\"phone\":\"+380501230077\"}}");
+        awaitDelivery(sms("user:77", "after the reload"), "sent");
     }
 
     @Test
