@@ -24,7 +24,8 @@ public record GatewayConfig(
         @Doc("Messages per second at most, a whole number (sends are spaced evenly and wait for their turn); unset: no limit.")
         Integer rateLimit,
         @Doc(value = "The module's settings. smtp: host, port, security (none, starttls, tls), username, password, from, "
-                + "timeout (e.g. 30s); for replies also imap_host, imap_port, imap_security (tls, starttls, none), "
+                + "timeout (e.g. 30s), tls_trust (hosts, space-separated, whose self-signed certificate is accepted without "
+                + "a CA or a name check; unset: the JDK's CAs and the host name are checked); for replies also imap_host, imap_port, imap_security (tls, starttls, none), "
                 + "imap_username, imap_password, imap_folder (INBOX), poll_interval (60s) — or the same over POP3: pop3_host, "
                 + "pop3_port, pop3_security, pop3_username, pop3_password, pop3_keep (false: delete what was read). http: url, method (POST), "
                 + "content_type, body, header.<Name>, success_status, timeout — url, body and headers are Mustache "

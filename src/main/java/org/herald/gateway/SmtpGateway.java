@@ -50,7 +50,10 @@ public final class SmtpGateway implements Gateway, AutoCloseable {
         p.put("mail." + proto + ".auth", Boolean.toString(s.get("username") != null));
         if (security.equals("starttls")) p.put("mail.smtp.starttls.required", "true");
         if (security.equals("starttls")) p.put("mail.smtp.starttls.enable", "true");
-        if (!security.equals("none")) p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+        String trust = s.get("tls_trust");
+        if (!security.equals("none")) p.put("mail." + proto + ".ssl.checkserveridentity", Boolean.toString(trust == null));
+        // a relay with a self-signed certificate, named on purpose: its certificate is accepted without a CA
+        if (trust != null) p.put("mail." + proto + ".ssl.trust", trust);
         this.session = Session.getInstance(p);
         this.connections = new SmtpConnections(session, s.get("username"), s.get("password"), config.maxConcurrency());
         try {

@@ -30,7 +30,8 @@ class EmailGatewayTest {
 
     @BeforeAll
     static void start() throws IOException {
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS)});
         mail.start();
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort(); // closed again: connections are refused
@@ -48,6 +49,9 @@ class EmailGatewayTest {
                         Map.of("id", "smtp-brand", "channel", "email", "module", "smtp", "provider", "brand2",
                                 "fallback", "smtp-main", "settings", dead),
                         Map.of("id", "smtp-broken", "channel", "email", "module", "smtp", "provider", "broken", "settings", dead),
+                        Map.of("id", "smtp-tls", "channel", "email", "module", "smtp", "provider", "tls", "settings",
+                                Map.of("host", "127.0.0.1", "port", Integer.toString(mail.getSmtps().getPort()), "security", "tls",
+                                        "tls_trust", "127.0.0.1", "from", "tls@isp.example", "timeout", "5s")),
                         Map.of("id", "smtp-busy", "channel", "email", "module", "smtp", "provider", "busy", "fallback", "smtp-main",
                                 "fallback_after", 1, "settings", refusingSettings))))
                 .env("HERALD_QUEUE_MAX_ATTEMPTS", "2")
@@ -153,6 +157,16 @@ class EmailGatewayTest {
     }
 
     @Test
+    void anEmailGoesOverImplicitTlsToARelayWhoseCertificateIsTrustedByName() throws Exception {
+        api.put("/api/v1/recipients/user:7201", "{\"provider\":\"tls\",\"contacts\":{\"email\":\"tls@example.net\"}}");
+        JsonNode d = awaitDelivery(send("user:7201", null), "sent");
+        assertThat(d.get("gateway").asText()).isEqualTo("smtp-tls");
+        MimeMessage m = await().atMost(Duration.ofSeconds(10)).until(() -> find("tls@example.net"), java.util.Objects::nonNull);
+        assertThat(m.getSubject()).isEqualTo("Low balance");
+        assertThat(m.getFrom()[0].toString()).isEqualTo("tls@isp.example");
+    }
+
+    @Test
     void aFailingGatewayHandsTheMessageToItsFallback() throws Exception {
         api.put("/api/v1/recipients/user:2002", "{\"provider\":\"brand2\",\"contacts\":{\"email\":\"bob@example.net\"}}");
         JsonNode d = awaitDelivery(send("user:2002", null), "sent");
@@ -197,7 +211,7 @@ class EmailGatewayTest {
         assertThat(bad.get("ok").asBoolean()).isFalse();
         assertThat(bad.get("error").asText()).isNotBlank();
         JsonNode list = api.get("/api/v1/gateways").json().get("gateways");
-        assertThat(list).extracting(g -> g.get("id").asText()).containsExactly("smtp-main", "smtp-brand", "smtp-broken", "smtp-busy");
+        assertThat(list).extracting(g -> g.get("id").asText()).containsExactly("smtp-main", "smtp-brand", "smtp-broken", "smtp-tls", "smtp-busy");
         assertThat(list.get(0).get("last_check").get("ok").asBoolean()).isTrue();
         assertThat(list.get(1).get("fallback").asText()).isEqualTo("smtp-main");
         assertThat(api.get("/api/v1/gateways").text()).doesNotContain("password");
