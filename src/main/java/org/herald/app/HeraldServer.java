@@ -173,18 +173,10 @@ public final class HeraldServer implements AutoCloseable {
         GatewayRegistry gateways = new GatewayRegistry(config.gateways(),
                 Durations.parse(config.queue().attemptTimeout()).dividedBy(2), clock);
         this.gateways = gateways;
-        // always there, since gateways can appear on reload; without any it skips deliveries like a disabled channel
         TemplateFiles templateFiles = new TemplateFiles(config.templatesPath());
         FileTemplates templates = new FileTemplates(templateFiles, config.templates().defaultLang(), config.templates().macros());
         RecipientContent content = new RecipientContent(templates, config.templates().defaultLang());
-        channelsByName.put(GatewayChannel.EMAIL, GatewayChannel.email(gateways, recipients, content));
-        channelsByName.put(GatewayChannel.SMS, GatewayChannel.sms(gateways, recipients, content));
-        for (var g : config.gateways()) { // channels of external modules (xmpp, telegram …): at start; a reload adds none
-            if (!channelsByName.containsKey(g.channel())) {
-                String contact = g.settings().getOrDefault("contact", org.herald.gateway.module.ModuleGateway.defaultContact(g.channel()));
-                channelsByName.put(g.channel(), new GatewayChannel(g.channel(), contact, gateways, recipients, content));
-            }
-        }
+        for (GatewayChannel c : GatewayChannel.all(config.gateways(), gateways, recipients, content)) channelsByName.put(c.name(), c);
         WebPush webPush = config.webpush().enabled() ? webPush(database) : null;
         if (webPush != null) channelsByName.put(WebPushChannel.NAME, webPush.channel());
         for (Channel c : extraChannels) channelsByName.put(c.name(), c);

@@ -23,10 +23,9 @@ import org.herald.core.Durations;
  * otherwise. A 2xx answer (or the status in {@code success_status}) is success; 429 and 5xx are retried, other
  * answers fail the delivery with the provider's reply.
  */
-public final class HttpSmsGateway implements Gateway {
+public final class HttpSmsGateway extends ConfiguredGateway {
     static final int MAX_REASON = 300;
 
-    private final GatewayConfig config;
     private final Template url;
     private final Template body;
     private final Map<String, Template> headers = new LinkedHashMap<>();
@@ -36,7 +35,7 @@ public final class HttpSmsGateway implements Gateway {
     private final HttpClient http;
 
     public HttpSmsGateway(GatewayConfig config) {
-        this.config = config;
+        super(config);
         Map<String, String> s = config.settings();
         this.method = s.getOrDefault("method", "POST").toUpperCase();
         this.contentType = s.getOrDefault("content_type", "application/x-www-form-urlencoded");
@@ -61,16 +60,6 @@ public final class HttpSmsGateway implements Gateway {
         } catch (MustacheException e) {
             throw new IllegalArgumentException("gateway " + config.id() + ": settings." + what + ": " + e.getMessage());
         }
-    }
-
-    @Override
-    public String id() {
-        return config.id();
-    }
-
-    @Override
-    public String channel() {
-        return config.channel();
     }
 
     @Override

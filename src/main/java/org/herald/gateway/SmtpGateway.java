@@ -25,17 +25,16 @@ import org.slf4j.LoggerFactory;
  * multipart/alternative when the template has one. SMTP 4xx and network errors are
  * temporary, 5xx and refused addresses permanent; an authentication failure is permanent and logged loudly.
  */
-public final class SmtpGateway implements Gateway, AutoCloseable {
+public final class SmtpGateway extends ConfiguredGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpGateway.class);
 
-    private final GatewayConfig config;
     private final Session session;
     private final SmtpConnections connections;
     private final InternetAddress from;
     private final String messageIdDomain;
 
     public SmtpGateway(GatewayConfig config) {
-        this.config = config;
+        super(config);
         Map<String, String> s = config.settings();
         String security = s.getOrDefault("security", "starttls");
         String proto = security.equals("tls") ? "smtps" : "smtp";
@@ -63,16 +62,6 @@ public final class SmtpGateway implements Gateway, AutoCloseable {
         }
         String domain = from.getAddress().substring(from.getAddress().indexOf('@') + 1);
         this.messageIdDomain = domain.isBlank() ? "herald" : domain;
-    }
-
-    @Override
-    public String id() {
-        return config.id();
-    }
-
-    @Override
-    public String channel() {
-        return config.channel();
     }
 
     @Override

@@ -47,6 +47,23 @@ public final class GatewayChannel implements Channel {
         this.content = content;
     }
 
+    /**
+     * The channels gateways serve: {@code email} and {@code sms} always (gateways can appear on reload; without one
+     * they skip deliveries like a disabled channel), and one per other channel a configured module names (xmpp …),
+     * sending to the recipient's contact of the module's {@code contact} setting. Those are fixed at start.
+     */
+    public static java.util.List<GatewayChannel> all(java.util.List<org.herald.config.GatewayConfig> configured,
+                                                     GatewayRegistry gateways, RecipientStore recipients, RecipientContent content) {
+        java.util.Map<String, GatewayChannel> out = new java.util.LinkedHashMap<>();
+        out.put(EMAIL, email(gateways, recipients, content));
+        out.put(SMS, sms(gateways, recipients, content));
+        for (var g : configured) {
+            String contact = g.settings().getOrDefault("contact", org.herald.gateway.module.ModuleGateway.defaultContact(g.channel()));
+            out.computeIfAbsent(g.channel(), name -> new GatewayChannel(name, contact, gateways, recipients, content));
+        }
+        return java.util.List.copyOf(out.values());
+    }
+
     public static GatewayChannel email(GatewayRegistry gateways, RecipientStore recipients, RecipientContent content) {
         return new GatewayChannel(EMAIL, "email", gateways, recipients, content);
     }

@@ -2,7 +2,6 @@ package org.herald.gateway.module;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.herald.config.GatewayConfig;
 import org.herald.core.Durations;
-import org.herald.gateway.Gateway;
+import org.herald.gateway.ConfiguredGateway;
 import org.herald.gateway.GatewayEvents;
 import org.herald.gateway.OutgoingMessage;
 import org.herald.gateway.SendResult;
@@ -28,12 +27,11 @@ import org.slf4j.LoggerFactory;
  * status, timeout, garbage, an error document) is a failed attempt with the reason, retried by the queue. When the
  * module has the {@code ingoing} feature, Herald polls it for incoming messages.
  */
-public final class ModuleGateway implements Gateway, AutoCloseable {
+public final class ModuleGateway extends ConfiguredGateway implements AutoCloseable {
     /** Settings that are Herald's; the others are the module's own and go to it as the gateway's columns. */
     static final Set<String> HERALD_SETTINGS = Set.of("program", "descriptor", "timeout", "max_output", "poll", "contact");
     private static final Logger log = LoggerFactory.getLogger(ModuleGateway.class);
 
-    private final GatewayConfig config;
     private final GatewayEvents events;
     private final Path program;
     private final Duration timeout;
@@ -47,7 +45,7 @@ public final class ModuleGateway implements Gateway, AutoCloseable {
     private volatile boolean closed;
 
     public ModuleGateway(GatewayConfig config, GatewayEvents events) {
-        this.config = config;
+        super(config);
         this.events = events;
         Map<String, String> s = config.settings();
         this.program = Path.of(s.getOrDefault("program", ""));
@@ -88,16 +86,6 @@ public final class ModuleGateway implements Gateway, AutoCloseable {
     }
 
     @Override
-    public String id() {
-        return config.id();
-    }
-
-    @Override
-    public String channel() {
-        return config.channel();
-    }
-
-    @Override
     public String module() {
         return "external";
     }
@@ -110,11 +98,6 @@ public final class ModuleGateway implements Gateway, AutoCloseable {
 
     public ModuleDescriptor descriptor() {
         return descriptor;
-    }
-
-    /** The recipient's contact this gateway sends to. */
-    public String contact() {
-        return contact;
     }
 
     @Override
@@ -198,11 +181,6 @@ public final class ModuleGateway implements Gateway, AutoCloseable {
             n++;
         }
         return n;
-    }
-
-    /** Whether the program exists and can run (checked at configuration). */
-    public static boolean runnable(String program) {
-        return program != null && Path.of(program).isAbsolute() && Files.isExecutable(Path.of(program));
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.herald.config.GatewayConfig;
-import org.herald.gateway.Gateway;
+import org.herald.gateway.ConfiguredGateway;
 import org.herald.gateway.GatewayEvents;
 import org.herald.gateway.OutgoingMessage;
 import org.herald.gateway.SendResult;
@@ -50,13 +50,12 @@ import org.slf4j.LoggerFactory;
  * drop, enquire_link while idle), submit_sm with long texts split into concatenated segments, delivery receipts
  * turned into delivery status, and other deliver_sm into incoming messages.
  */
-public final class SmppGateway implements Gateway, AutoCloseable {
+public final class SmppGateway extends ConfiguredGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmppGateway.class);
     /** SMSC answers that say "later", not "never": throttled, queue full, system error, submit failed. */
     private static final Set<Integer> TEMPORARY = Set.of(SMPPConstant.STAT_ESME_RTHROTTLED, SMPPConstant.STAT_ESME_RMSGQFUL,
             SMPPConstant.STAT_ESME_RSYSERR, SMPPConstant.STAT_ESME_RSUBMITFAIL, SMPPConstant.STAT_ESME_RX_T_APPN);
 
-    private final GatewayConfig config;
     private final SmppSettings settings;
     private final GatewayEvents events;
     private final IncomingParts parts = new IncomingParts();
@@ -69,20 +68,10 @@ public final class SmppGateway implements Gateway, AutoCloseable {
     private volatile String lastBindError = "not bound yet";
 
     public SmppGateway(GatewayConfig config, GatewayEvents events) {
-        this.config = config;
+        super(config);
         this.settings = SmppSettings.from(config.id(), config.settings());
         this.events = events;
         this.keeper = Thread.ofVirtual().name("smpp-" + config.id()).start(this::keepBound);
-    }
-
-    @Override
-    public String id() {
-        return config.id();
-    }
-
-    @Override
-    public String channel() {
-        return config.channel();
     }
 
     @Override
@@ -146,8 +135,7 @@ public final class SmppGateway implements Gateway, AutoCloseable {
         }
     }
 
-    /** Whether the session is bound now (for the API and tests). */
-    public boolean isBound() {
+    private boolean isBound() {
         SMPPSession s = session;
         return s != null && s.getSessionState().isBound();
     }
