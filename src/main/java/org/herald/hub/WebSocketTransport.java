@@ -81,6 +81,12 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void close(CloseReason reason, String message) {
+        // on the socket's event loop: written from another thread (Herald stopping) while the connection closes,
+        // Vert.x disposes its outbound queue on the calling thread and writes there, off its event loop
+        if (!inExecutor()) {
+            executor().execute(() -> close(reason, message));
+            return;
+        }
         if (ws.isClosed()) return;
         if (reason != CloseReason.CLIENT_CLOSED) ws.writeTextMessage(Frames.error(reason.word(), message));
         ws.close((short) reason.code(), reason.word());
