@@ -64,6 +64,7 @@ final class ConfigValidator {
         for (String macro : c.templates().macros().keySet()) {
             if (!macro.matches("[A-Z][A-Z0-9_]*")) v.problem("templates.macros." + macro, "macro names are capitals, digits and _ (used as %NAME%)");
         }
+        cluster(v, c.cluster());
         webPush(v, c.webpush());
         blf(v, c.blf());
         commands(v, c.commands());
@@ -213,6 +214,17 @@ final class ConfigValidator {
             else if (!names.add(p.name())) v.problem(key + ".name", "'" + p.name() + "' is used twice");
             if (p.path() == null || !java.nio.file.Path.of(p.path()).isAbsolute()) v.problem(key + ".path", "must be an absolute path");
             v.duration(key + ".max_timeout", p.maxTimeout());
+        }
+    }
+
+    private static void cluster(ConfigValidator v, ClusterConfig c) {
+        Duration ttl = v.duration("cluster.presence_ttl", c.presenceTtl());
+        if (ttl != null && ttl.toMillis() < 1000) v.problem("cluster.presence_ttl", "must be at least 1s");
+        Duration lease = v.duration("cluster.leader_lease", c.leaderLease());
+        if (lease != null && lease.toMillis() < 1000) v.problem("cluster.leader_lease", "must be at least 1s");
+        if (!c.redisPrefix().matches("[A-Za-z0-9:_.{}-]*")) v.problem("cluster.redis_prefix", "letters, digits and :_.{}- only");
+        if (c.redis() != null && !c.redis().matches("(redis|rediss|redis-sentinel|rediss-sentinel)://.+")) {
+            v.problem("cluster.redis", "must be a redis://, rediss:// or redis-sentinel:// URL");
         }
     }
 

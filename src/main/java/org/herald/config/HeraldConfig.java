@@ -15,6 +15,7 @@ public record HeraldConfig(
         QueueConfig queue,
         NotificationsConfig notifications,
         HubConfig hub,
+        ClusterConfig cluster,
         WebPushConfig webpush,
         BlfConfig blf,
         CommandsConfig commands,
@@ -38,6 +39,7 @@ public record HeraldConfig(
         queue = Objects.requireNonNullElseGet(queue, () -> new QueueConfig(null, null, null, null, null, null, null, null, null, null, null));
         notifications = Objects.requireNonNullElseGet(notifications, () -> new NotificationsConfig(null, null, null, null));
         hub = Objects.requireNonNullElseGet(hub, () -> new HubConfig(null, null, null, null, null, null, null, null, null));
+        cluster = Objects.requireNonNullElseGet(cluster, () -> new ClusterConfig(null, null, null, null));
         abills = Objects.requireNonNullElseGet(abills, () -> new AbillsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
         gateways = gateways == null ? List.of() : List.copyOf(gateways);
         incoming = Objects.requireNonNullElseGet(incoming, () -> new IncomingConfig(null, null));
