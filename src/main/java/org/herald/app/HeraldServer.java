@@ -60,6 +60,11 @@ import org.herald.hub.Frames;
 import org.herald.hub.Hub;
 import org.herald.hub.HubSettings;
 import org.herald.hub.LocalBus;
+import org.herald.hub.Presence;
+import org.herald.cluster.ClusterNode;
+import org.herald.core.RecipientId;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.herald.hub.TopicSnapshots;
 import org.herald.hub.WebSocketEndpoint;
 import org.herald.store.BrowserStore;
@@ -111,6 +116,7 @@ public final class HeraldServer implements AutoCloseable {
     private Sweeper sweeper;
     private final TopicSnapshots snapshots = new TopicSnapshots();
     private Hub hub;
+    private ClusterNode cluster;
     private PushCleanup pushCleanup;
     private Telephony telephony;
     private GatewayRegistry gateways;
@@ -159,9 +165,20 @@ public final class HeraldServer implements AutoCloseable {
 
         Hub hub = new Hub(config.hub().maxConnectionsPerRecipient(), config.hub().maxConnectionsPerIp());
         this.hub = hub;
-        Bus bus = new LocalBus(hub);
-        hub.onPresenceChange((recipient, online) -> bus.toTopic(PRESENCE_TOPIC, Frames.event(PRESENCE_TOPIC,
-                Map.of("recipient", recipient.toString(), "online", online))));
+        AtomicReference<Bus> busOf = new AtomicReference<>();
+        BiConsumer<RecipientId, Boolean> presenceEvents = (recipient, online) -> busOf.get().toTopic(PRESENCE_TOPIC,
+                Frames.event(PRESENCE_TOPIC, Map.of("recipient", recipient.toString(), "online", online)));
+        Presence presence = hub;
+        if (config.cluster().enabled()) {
+            cluster = ClusterNode.join(config.cluster(), node, hub, presenceEvents);
+            started.add(cluster);
+            busOf.set(cluster.bus());
+            presence = cluster.presence();
+        } else {
+            busOf.set(new LocalBus(hub));
+            hub.onPresenceChange(presenceEvents);
+        }
+        Bus bus = busOf.get();
         metrics.gauge("herald_hub_connections", hub, Hub::size);
 
         Map<String, Channel> channelsByName = new LinkedHashMap<>();
@@ -169,7 +186,7 @@ public final class HeraldServer implements AutoCloseable {
         GroupCommit<InboxStore.NewItem> inboxWriter = new GroupCommit<>("inbox", writers, inbox::addAll, inbox::add);
         started.add(inboxWriter);
         channelsByName.put(InboxChannel.NAME, new InboxChannel(inboxWriter));
-        channelsByName.put(BrowserChannel.NAME, new BrowserChannel(hub, bus));
+        channelsByName.put(BrowserChannel.NAME, new BrowserChannel(bus));
         GatewayRegistry gateways = new GatewayRegistry(config.gateways(),
                 Durations.parse(config.queue().attemptTimeout()).dividedBy(2), clock);
         this.gateways = gateways;
@@ -214,7 +231,7 @@ public final class HeraldServer implements AutoCloseable {
                 Durations.parse(config.auth().maxTokenTtl()), Durations.parse(config.notifications().defaultTtl()),
                 dispatcher::wake, database::isReachable, metrics, config.auth().metricsPublic(), clock);
         List<HttpApi.RouteModule> routes = new ArrayList<>(api.routes());
-        routes.add(new PresenceRoutes(hub)::mount);
+        routes.add(new PresenceRoutes(presence)::mount);
         routes.add(new TopicRoutes(bus)::mount);
         routes.add(new StaticRoutes()::mount);
         routes.add(new CommandRoutes(commands, commandStore)::mount);

@@ -36,7 +36,13 @@ final class ServeCommand implements Callable<Integer> {
             deletePidFile();
             stopped.countDown();
         }, "herald-shutdown"));
-        server.start();
+        try {
+            server.start();
+        } catch (ConfigException e) {
+            server.close();
+            System.err.println("herald: " + e.getMessage());
+            return 2;
+        }
         onHangUp(server, config);
         if (pidFile != null) Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         if (server.firstApiKey() != null) {

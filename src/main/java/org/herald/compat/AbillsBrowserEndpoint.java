@@ -211,11 +211,14 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
                 BrowserStore.Backlog backlog = browserStore.backlog(admin, null, REPLAY_LIMIT);
                 List<String> frames = new ArrayList<>();
                 Set<String> ids = new HashSet<>();
+                long through = 0;
                 for (BrowserStore.Entry e : backlog.entries()) {
                     frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
                     ids.add(e.delivery().id());
+                    through = Math.max(through, e.delivery().seq());
                 }
-                context.runOnContext(v -> session.finishReplay("{}", frames, ids));
+                long last = through;
+                context.runOnContext(v -> session.finishReplay("{}", frames, ids, last));
             } catch (RuntimeException e) {
                 log.error("ABillS browser: replay for {} failed; closing so the page reconnects", admin, e);
                 context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem"));

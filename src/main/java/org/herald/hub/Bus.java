@@ -8,8 +8,11 @@ import org.herald.core.RecipientId;
  * {@link LocalBus} reaches the sessions of this process; a cluster bus (Redis) those of every node.
  */
 public interface Bus {
-    /** A notification frame for every session of the recipient. */
-    void toRecipient(RecipientId recipient, String frame, String deliveryId);
+    /**
+     * A notification frame for every session of the recipient. Returns the sessions it was handed to, as far as this
+     * node knows: 0 when the recipient is not connected anywhere (or only on nodes this one cannot reach now).
+     */
+    int toRecipient(RecipientId recipient, long seq, String deliveryId, String frame);
 
     /** An event frame for every session subscribed to the topic. */
     void toTopic(String topic, String frame);

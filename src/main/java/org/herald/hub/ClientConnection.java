@@ -132,6 +132,9 @@ final class ClientConnection {
             return;
         }
         session = s;
+        s.onCatchUp(() -> {
+            if (s.holdForCatchUp()) deps.blocking().execute(() -> catchUp(s));
+        });
         long untilExpiry = principal.expiresAt().toEpochMilli() - deps.clock().millis();
         expiryTimer = vertx.setTimer(Math.max(1, untilExpiry), t -> close(CloseReason.TOKEN_EXPIRED, "the client token expired"));
         deps.blocking().execute(() -> replay(s, since));
@@ -150,9 +153,35 @@ final class ClientConnection {
             for (BrowserStore.Entry e : backlog.entries()) through = Math.max(through, e.delivery().seq());
             frames.add(Frames.replayed(backlog.entries().size(), through));
             String connected = Frames.connected(s.recipient().toString(), backlog.lastSeq(), backlog.recovered());
-            context.runOnContext(v -> s.finishReplay(connected, frames, ids));
+            long last = through;
+            context.runOnContext(v -> s.finishReplay(connected, frames, ids, last));
         } catch (RuntimeException e) {
             log.error("replay for {} failed; closing so the client retries", s.recipient(), e);
+            context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));
+        }
+    }
+
+    /**
+     * Like a reconnect's replay, from the sequence number the session had when the bus was lost, without connected or
+     * replayed frames: the client drops what it already has by delivery id, and its resume position only moves over
+     * sequence numbers it really received.
+     */
+    private void catchUp(Session s) {
+        try {
+            long since = s.takeCatchUpSince();
+            BrowserStore.Backlog backlog = deps.browserStore().backlog(s.recipient(), since, deps.settings().replayLimit());
+            List<String> frames = new ArrayList<>(backlog.entries().size());
+            List<String> ids = new ArrayList<>(backlog.entries().size());
+            long through = since;
+            for (BrowserStore.Entry e : backlog.entries()) {
+                frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
+                ids.add(e.delivery().id());
+                through = Math.max(through, e.delivery().seq());
+            }
+            long last = through;
+            context.runOnContext(v -> s.finishCatchUp(frames, ids, last));
+        } catch (RuntimeException e) {
+            log.warn("catch-up for {} failed; closing so the client reconnects and replays: {}", s.recipient(), e.toString());
             context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));
         }
     }

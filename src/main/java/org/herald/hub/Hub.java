@@ -19,8 +19,10 @@ public final class Hub implements Presence {
     private final Map<String, Set<Session>> byTopic = new ConcurrentHashMap<>();
     private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
     private final List<BiConsumer<RecipientId, Boolean>> presenceListeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<RecipientId, Integer>> connectionListeners = new CopyOnWriteArrayList<>();
     private final int maxPerRecipient;
     private final int maxPerAddress;
+    private volatile boolean busDown;
 
     public Hub(int maxPerRecipient, int maxPerAddress) {
         this.maxPerRecipient = maxPerRecipient;
@@ -30,6 +32,20 @@ public final class Hub implements Presence {
     /** Called with (recipient, true) on its first connection and (recipient, false) when its last one closes. */
     public void onPresenceChange(BiConsumer<RecipientId, Boolean> listener) {
         presenceListeners.add(listener);
+    }
+
+    /** Called with (recipient, +1) for every connection added and (recipient, -1) for every one removed. */
+    public void onConnectionChange(BiConsumer<RecipientId, Integer> listener) {
+        connectionListeners.add(listener);
+    }
+
+    /** Connections per recipient, of this node. */
+    public Map<RecipientId, Integer> localCounts() {
+        Map<RecipientId, Integer> out = new java.util.HashMap<>();
+        byRecipient.forEach((r, set) -> {
+            if (!set.isEmpty()) out.put(r, set.size());
+        });
+        return out;
     }
 
     /** Adds a session; false (nothing added) when its recipient or its address is at the connection limit. */
@@ -58,7 +74,9 @@ public final class Hub implements Presence {
             releaseAddress(s.remoteAddress());
             return false;
         }
+        if (busDown) s.busLost();
         if (first[0]) presenceListeners.forEach(l -> l.accept(s.recipient(), true));
+        connectionListeners.forEach(l -> l.accept(s.recipient(), +1));
         return true;
     }
 
@@ -74,6 +92,7 @@ public final class Hub implements Presence {
         if (removed[0]) {
             releaseAddress(s.remoteAddress());
             if (last[0]) presenceListeners.forEach(l -> l.accept(s.recipient(), false));
+            connectionListeners.forEach(l -> l.accept(s.recipient(), -1));
         }
     }
 
@@ -95,10 +114,10 @@ public final class Hub implements Presence {
     }
 
     /** Writes a notification frame to every local session of the recipient; returns how many there were. */
-    public int deliverLocal(RecipientId recipient, String frame, String deliveryId) {
+    public int deliverLocal(RecipientId recipient, long seq, String deliveryId, String frame) {
         Set<Session> sessions = byRecipient.get(recipient);
         if (sessions == null) return 0;
-        for (Session s : sessions) s.deliver(frame, deliveryId);
+        for (Session s : sessions) s.deliver(seq, deliveryId, frame);
         return sessions.size();
     }
 
@@ -153,6 +172,21 @@ public final class Hub implements Presence {
         List<Session> all = new ArrayList<>();
         byRecipient.values().forEach(all::addAll);
         return all;
+    }
+
+    /**
+     * Every session reads again what it may have missed: after the cluster bus was unreachable, notifications published
+     * on other nodes did not reach this one (they are in the database, by sequence number).
+     */
+    public void catchUpAll() {
+        busDown = false;
+        for (Session s : sessions()) s.catchUp();
+    }
+
+    /** The cluster bus is unreachable: every session (also those that connect meanwhile) will need a catch-up. */
+    public void busLost() {
+        busDown = true;
+        for (Session s : sessions()) s.busLost();
     }
 
     /** Closes every session (server shutdown): clients reconnect elsewhere or later. */

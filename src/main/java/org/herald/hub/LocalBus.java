@@ -11,8 +11,8 @@ public final class LocalBus implements Bus {
     }
 
     @Override
-    public void toRecipient(RecipientId recipient, String frame, String deliveryId) {
-        hub.deliverLocal(recipient, frame, deliveryId);
+    public int toRecipient(RecipientId recipient, long seq, String deliveryId, String frame) {
+        return hub.deliverLocal(recipient, seq, deliveryId, frame);
     }
 
     @Override

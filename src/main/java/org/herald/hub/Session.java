@@ -16,6 +16,8 @@ import org.herald.core.RecipientId;
 public final class Session {
     /** Live notifications held back while a replay is written; past this the client is too slow. */
     static final int MAX_HELD = 10_000;
+    /** Longer than an attempt may take (queue.attempt_timeout, 30 s by default). */
+    private static final long REPLAYED_MEMORY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
 
     private record Held(String frame, String deliveryId) {}
 
@@ -25,8 +27,21 @@ public final class Session {
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final Set<String> allowedTopics;
     private List<Held> held = new ArrayList<>();
+    /** The highest sequence number handed to this session (replayed or live). */
+    private long lastSeq;
+    /**
+     * Deliveries a replay or catch-up wrote, for a while after it: an attempt that was in flight when the replay read
+     * the database still publishes its frame live, and the client should not get it twice.
+     */
+    private Set<String> replayed = Set.of();
+    private long replayedUntil;
+    /** Where a catch-up starts: the last sequence number when the bus was lost; -1 when it was not. */
+    private long catchUpSince = -1;
+    /** Deliveries that still reached this session after the bus was lost (from this node): a catch-up skips them. */
+    private Set<String> sinceLost;
     private volatile boolean closed;
     private volatile Runnable onClose = () -> { };
+    private volatile Runnable catchUp = () -> { };
 
     public Session(String id, RecipientId recipient, Set<String> allowedTopics, Transport transport) {
         this.id = id;
@@ -60,13 +75,20 @@ public final class Session {
     }
 
     /** A notification for this recipient (the same frame goes to all its sessions). */
-    public void deliver(String frame, String deliveryId) {
+    public void deliver(long seq, String deliveryId, String frame) {
         boolean overflow = false;
         synchronized (this) {
+            lastSeq = Math.max(lastSeq, seq);
+            if (!replayed.isEmpty() && replayed.contains(deliveryId)) {
+                if (System.nanoTime() - replayedUntil < 0) return;
+                replayed = Set.of();
+            }
             if (held != null) {
                 held.add(new Held(frame, deliveryId));
                 overflow = held.size() > MAX_HELD;
                 if (!overflow) return;
+            } else if (sinceLost != null && sinceLost.size() < MAX_HELD) {
+                sinceLost.add(deliveryId);
             }
         }
         if (overflow) close(CloseReason.TOO_SLOW, CloseReason.TOO_SLOW.description());
@@ -77,11 +99,74 @@ public final class Session {
      * Writes the connected frame and the backlog at the client's pace, then what was published meanwhile and is
      * not already in the backlog.
      */
-    public void finishReplay(String connectedFrame, List<String> backlogFrames, Set<String> backlogDeliveryIds) {
+    public void finishReplay(String connectedFrame, List<String> backlogFrames, Set<String> backlogDeliveryIds, long through) {
         List<String> frames = new ArrayList<>(backlogFrames.size() + 1);
         frames.add(connectedFrame);
         frames.addAll(backlogFrames);
+        synchronized (this) {
+            lastSeq = Math.max(lastSeq, through);
+        }
         transport.writePaced(frames, () -> drainHeld(new HashSet<>(backlogDeliveryIds)));
+    }
+
+    /** The highest sequence number this session has been handed. */
+    public synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    /** The bus went down: what is published elsewhere from now on may not reach this session. */
+    synchronized void busLost() {
+        if (catchUpSince < 0) {
+            catchUpSince = lastSeq;
+            sinceLost = new HashSet<>();
+        }
+    }
+
+    /** Where the coming catch-up reads from (and forgets it): everything after it is read again. */
+    public synchronized long takeCatchUpSince() {
+        long since = catchUpSince < 0 ? lastSeq : catchUpSince;
+        catchUpSince = -1;
+        if (sinceLost == null) sinceLost = new HashSet<>();
+        return since;
+    }
+
+    /**
+     * Holds live notifications back for a catch-up (see {@link #catchUp()}); false when a replay is still being
+     * written, which the caller then leaves alone.
+     */
+    public synchronized boolean holdForCatchUp() {
+        if (held != null || closed) return false;
+        held = new ArrayList<>();
+        return true;
+    }
+
+    /**
+     * Writes what the session missed (read again from the database; {@code frameDeliveryIds} in the same order), except
+     * what reached it anyway, then what was published meanwhile.
+     */
+    public void finishCatchUp(List<String> frames, List<String> frameDeliveryIds, long through) {
+        List<String> missed = new ArrayList<>(frames.size());
+        Set<String> seen = new HashSet<>(frameDeliveryIds);
+        synchronized (this) {
+            lastSeq = Math.max(lastSeq, through);
+            for (int i = 0; i < frames.size(); i++) {
+                if (sinceLost == null || !sinceLost.contains(frameDeliveryIds.get(i))) missed.add(frames.get(i));
+            }
+            sinceLost = null;
+        }
+        transport.writePaced(missed, () -> drainHeld(seen));
+    }
+
+    /**
+     * How this session fetches what it may have missed while the cluster bus was down (set by its connection);
+     * {@link Hub#catchUpAll()} runs it for every session.
+     */
+    public void onCatchUp(Runnable action) {
+        this.catchUp = action;
+    }
+
+    void catchUp() {
+        if (!closed) catchUp.run();
     }
 
     /** Writes, at the client's pace too, what was published during the replay; then lets live frames through. */
@@ -92,6 +177,8 @@ public final class Session {
             held.clear();
             if (frames.isEmpty()) {
                 held = null;
+                replayed = seen.isEmpty() ? Set.of() : seen;
+                replayedUntil = System.nanoTime() + REPLAYED_MEMORY_NANOS;
                 return;
             }
         }

@@ -67,7 +67,7 @@ public final class TestHerald implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        database.close();
+        if (database != null) database.close();
     }
 
     public static final class Builder {
@@ -75,6 +75,7 @@ public final class TestHerald implements AutoCloseable {
         private final List<Channel> channels = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private TestDatabase.Kind db = TestDatabase.Kind.H2;
+        private TestDatabase shared;
 
         Builder() {
             env.put("HERALD_PORT", "0");
@@ -107,17 +108,23 @@ public final class TestHerald implements AutoCloseable {
             return this;
         }
 
+        /** A database several servers share (cluster tests); the caller closes it, after the servers. */
+        public Builder sharedDatabase(TestDatabase database) {
+            this.shared = database;
+            return this;
+        }
+
         public TestHerald start() {
             try {
                 Path dir = Files.createTempDirectory("herald-test");
-                TestDatabase database = TestDatabase.create(db);
+                TestDatabase database = shared != null ? shared : TestDatabase.create(db);
                 Map<String, String> vars = new LinkedHashMap<>(env);
                 vars.put("HERALD_DATA_DIR", dir.toString());
                 vars.put("HERALD_DB_URL", database.url());
                 vars.put("HERALD_DB_USER", database.user());
                 HeraldConfig config = ConfigLoader.load(null, vars);
                 HeraldServer server = new HeraldServer(config, clock, channels).start();
-                return new TestHerald(server, database, dir, config);
+                return new TestHerald(server, shared != null ? null : database, dir, config);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

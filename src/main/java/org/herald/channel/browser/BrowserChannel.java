@@ -4,7 +4,6 @@ import org.herald.channel.Channel;
 import org.herald.core.Outcome;
 import org.herald.hub.Bus;
 import org.herald.hub.Frames;
-import org.herald.hub.Presence;
 import org.herald.store.ClaimedDelivery;
 
 /**
@@ -15,11 +14,9 @@ import org.herald.store.ClaimedDelivery;
 public final class BrowserChannel implements Channel {
     public static final String NAME = "browser";
 
-    private final Presence presence;
     private final Bus bus;
 
-    public BrowserChannel(Presence presence, Bus bus) {
-        this.presence = presence;
+    public BrowserChannel(Bus bus) {
         this.bus = bus;
     }
 
@@ -32,8 +29,8 @@ public final class BrowserChannel implements Channel {
     public Outcome deliver(ClaimedDelivery c) {
         var d = c.delivery();
         if (d.seq() == null) return Outcome.permanent("browser delivery without a sequence number");
-        if (!presence.isOnline(d.recipient())) return Outcome.waiting("recipient offline; waiting for a connection");
-        bus.toRecipient(d.recipient(), Frames.notification(d.seq(), d.id(), c.notification()), d.id());
+        int reached = bus.toRecipient(d.recipient(), d.seq(), d.id(), Frames.notification(d.seq(), d.id(), c.notification()));
+        if (reached == 0) return Outcome.waiting("recipient offline; waiting for a connection");
         return Outcome.sent(NAME);
     }
 }

@@ -1,0 +1,140 @@
+package org.herald.cluster;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.herald.config.ClusterConfig;
+import org.herald.core.Durations;
+import org.herald.core.RecipientId;
+import org.herald.hub.Bus;
+import org.herald.hub.Hub;
+import org.herald.hub.Presence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's membership of a cluster joined through Redis: the bus, the presence, and the heartbeat that keeps
+ * both right. While Redis is unreachable the node serves its own connections; when Redis is back it writes its
+ * presence again, waits until its channel is subscribed again, and lets every session read what it missed.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final RedisLink redis;
+    private final String node;
+    private final Hub hub;
+    private final ClusterKeys keys;
+    private final ClusterPresence presence;
+    private final RedisBus bus;
+    private final Duration heartbeatInterval;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread health;
+    private volatile boolean healthy = true;
+    private volatile boolean closed;
+    private long lostAt;
+
+    private ClusterNode(RedisLink redis, ClusterConfig config, String node, Hub hub,
+                        BiConsumer<RecipientId, Boolean> onlineChanges) {
+        this.redis = redis;
+        this.node = node;
+        this.hub = hub;
+        this.keys = new ClusterKeys(config.redisPrefix());
+        Duration ttl = Durations.parse(config.presenceTtl());
+        this.heartbeatInterval = ttl.dividedBy(3);
+        this.presence = new ClusterPresence(redis, keys, node, hub, ttl, onlineChanges);
+        this.bus = new RedisBus(redis, keys, node, hub, ttl, () -> lost("a call failed"));
+        redis.pubSub().addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                lost("the connection dropped");
+            }
+        });
+        this.health = Thread.ofVirtual().name("herald-cluster-health").start(this::healthLoop);
+    }
+
+    /**
+     * Joins the cluster; fails with a {@link org.herald.config.ConfigException} when Redis cannot be reached.
+     *
+     * @param onlineChanges told when a recipient's first connection anywhere opens (true) and its last one closes
+     */
+    public static ClusterNode join(ClusterConfig config, String node, Hub hub, BiConsumer<RecipientId, Boolean> onlineChanges) {
+        RedisLink redis = RedisLink.connect(config.redis());
+        try {
+            ClusterNode n = new ClusterNode(redis, config, node, hub, onlineChanges);
+            log.info("joined the cluster on Redis {} as node {}", redis.shownUrl(), node);
+            return n;
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    public Bus bus() {
+        return bus;
+    }
+
+    public Presence presence() {
+        return presence;
+    }
+
+    public boolean redisReachable() {
+        return healthy;
+    }
+
+    /** A call to Redis failed, or the pub/sub connection dropped: from now on, messages from other nodes may be lost. */
+    private synchronized void lost(String why) {
+        if (!healthy || closed) return;
+        healthy = false;
+        lostAt = System.nanoTime();
+        hub.busLost();
+        log.warn("Redis {} unreachable ({}): serving this node's connections only until it is back", redis.shownUrl(), why);
+        wake.release();
+    }
+
+    private void healthLoop() {
+        while (!closed) {
+            try {
+                wake.tryAcquire(healthy ? heartbeatInterval.toMillis() : RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                if (closed) return;
+                boolean present = presence.heartbeat();
+                if (!healthy) {
+                    recover();
+                } else if (!present) {
+                    log.warn("Redis had lost this node's presence (restarted, or this node was silent too long); writing it again");
+                    presence.resync();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RedisException e) {
+                lost(RedisLink.rootMessage(e));
+            }
+        }
+    }
+
+    private void recover() throws InterruptedException {
+        presence.resync();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!bus.subscribed() && System.nanoTime() < deadline) Thread.sleep(100);
+        synchronized (this) {
+            healthy = true;
+        }
+        int sessions = hub.size();
+        hub.catchUpAll();
+        log.info("Redis {} reachable again after {} s: presence written again, {} sessions reading what they missed",
+                redis.shownUrl(), (System.nanoTime() - lostAt) / 1_000_000_000, sessions);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        health.interrupt();
+        presence.close();
+        redis.close();
+    }
+}
