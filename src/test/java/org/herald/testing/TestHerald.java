@@ -24,12 +24,15 @@ public final class TestHerald implements AutoCloseable {
     private final TestDatabase database;
     private final Path dataDir;
     private final HeraldConfig config;
+    /** Whether closing drops the database (false for one shared with other nodes). */
+    private final boolean ownsDatabase;
 
-    private TestHerald(HeraldServer server, TestDatabase database, Path dataDir, HeraldConfig config) {
+    private TestHerald(HeraldServer server, TestDatabase database, Path dataDir, HeraldConfig config, boolean ownsDatabase) {
         this.server = server;
         this.database = database;
         this.dataDir = dataDir;
         this.config = config;
+        this.ownsDatabase = ownsDatabase;
     }
 
     public static Builder builder() {
@@ -67,7 +70,7 @@ public final class TestHerald implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        database.close();
+        if (ownsDatabase) database.close();
     }
 
     public static final class Builder {
@@ -75,6 +78,7 @@ public final class TestHerald implements AutoCloseable {
         private final List<Channel> channels = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private TestDatabase.Kind db = TestDatabase.Kind.H2;
+        private TestDatabase shared;
 
         Builder() {
             env.put("HERALD_PORT", "0");
@@ -107,17 +111,23 @@ public final class TestHerald implements AutoCloseable {
             return this;
         }
 
+        /** Runs on {@code database}, which other nodes share; the caller drops it. */
+        public Builder sharedDatabase(TestDatabase database) {
+            this.shared = database;
+            return this;
+        }
+
         public TestHerald start() {
             try {
                 Path dir = Files.createTempDirectory("herald-test");
-                TestDatabase database = TestDatabase.create(db);
+                TestDatabase database = shared != null ? shared : TestDatabase.create(db);
                 Map<String, String> vars = new LinkedHashMap<>(env);
                 vars.put("HERALD_DATA_DIR", dir.toString());
                 vars.put("HERALD_DB_URL", database.url());
                 vars.put("HERALD_DB_USER", database.user());
                 HeraldConfig config = ConfigLoader.load(null, vars);
                 HeraldServer server = new HeraldServer(config, clock, channels).start();
-                return new TestHerald(server, database, dir, config);
+                return new TestHerald(server, database, dir, config, shared == null);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
