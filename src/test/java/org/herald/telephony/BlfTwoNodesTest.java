@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.herald.core.Json;
+import org.herald.store.Database;
 import org.herald.testing.AmiTestServer;
 import org.herald.testing.TestDatabase;
 import org.herald.testing.TestHerald;
@@ -83,6 +84,21 @@ class BlfTwoNodesTest {
 
         pbx.setState("internal", "101", AmiTestServer.RINGING);
         await().atMost(Duration.ofSeconds(10)).until(() -> ext(blf(b), "101").get("state").asText().equals("ringing"));
+    }
+
+    @Test
+    void aLeaseLeftByACrashedNodeIsTakenOverWhenItExpires() {
+        Duration left = Duration.ofSeconds(5); // longer than node-b takes to start
+        try (Database d = new Database(db.url(), db.user(), "", 2)) {
+            d.migrate();
+            d.jdbi().useHandle(h -> h.execute("INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)",
+                    Telephony.leaseName("main"), "crashed-node", System.currentTimeMillis() + left.toMillis()));
+        }
+        b = node("node-b");
+        assertThat(blf(b).get("pbxs").get(0).get("error").asText()).isEqualTo(Telephony.NOT_HERE);
+        assertThat(pbx.logins()).isZero();
+        await().atMost(left.plus(LEASE.multipliedBy(2))).until(() -> pbx.logins() == 1);
+        awaitExtensions(b, 2);
     }
 
     static JsonNode ext(JsonNode blf, String exten) {
