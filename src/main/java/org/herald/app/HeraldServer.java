@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.herald.channel.Channel;
+import org.herald.cluster.Leadership;
 import org.herald.channel.ChannelRegistry;
 import org.herald.channel.browser.BrowserChannel;
 import org.herald.channel.inbox.InboxChannel;
@@ -89,6 +90,7 @@ import org.herald.store.Database;
 import org.herald.store.DeliveryStore;
 import org.herald.store.GroupCommit;
 import org.herald.store.InboxStore;
+import org.herald.store.LeaseStore;
 import org.herald.store.NotificationStore;
 import org.herald.store.RecipientStore;
 import org.herald.store.WebhookEventStore;
@@ -299,12 +301,28 @@ public final class HeraldServer implements AutoCloseable {
             started.add(abills);
         }
         port = http.start(config.http().host(), config.http().port());
-        if (telephony != null) telephony.start();
+        if (telephony != null) startTelephony(node);
         started.add(http);
         started.add(ws);
         log.info("Herald ready on port {} in {} ms (node {}, database {})", port, (System.nanoTime() - t0) / 1_000_000,
                 node, database.dialect().name().toLowerCase());
         return this;
+    }
+
+    /**
+     * A shared database may have other nodes: each PBX's one AMI connection goes to the holder of its lease. The
+     * embedded H2 database has this process alone, so it connects at once (no lease left by a crash to wait out).
+     */
+    private void startTelephony(String node) {
+        if (!database.dialect().sharedByNodes()) {
+            telephony.start();
+            return;
+        }
+        Leadership leadership = new Leadership(new LeaseStore(database, clock), node,
+                Durations.parse(config.cluster().leaderLease()), clock);
+        telephony.start(leadership);
+        leadership.start(); // the first round runs here: a lone node connects at once
+        started.add(leadership); // stops before telephony: steps down, then releases the leases
     }
 
     private WebPush webPush(Database database) {

@@ -1,18 +1,28 @@
 package org.herald.telephony;
 
 import java.time.Clock;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.herald.cluster.Leadership;
 import org.herald.config.BlfConfig;
 import org.herald.config.PbxConfig;
 import org.herald.hub.Bus;
 import org.herald.hub.TopicSnapshots;
 import org.herald.telephony.ami.AmiConnector;
 
-/** The BLF panel's server side: one AMI connector per PBX feeding one state, exported to the hub and memcached. */
+/**
+ * The BLF panel's server side: one AMI connector per PBX feeding one state, exported to the hub and memcached. With
+ * several nodes on one database, a PBX's connector runs only on the node that holds the lease {@code ami:<pbx id>}.
+ */
 public final class Telephony implements AutoCloseable {
+    /** What a PBX shows on a node that does not hold its AMI connection. */
+    public static final String NOT_HERE = "another node holds the AMI connection";
+
     private final BlfState state;
-    private final List<AmiConnector> connectors = new ArrayList<>();
+    private final List<PbxConfig> pbxs;
+    private final Map<String, AmiConnector> connectors = new LinkedHashMap<>(); // guarded by this; the running ones
+    private boolean closed; // guarded by this
     private MemcachedExport memcached;
 
     public Telephony(BlfConfig config, Bus bus, TopicSnapshots snapshots, Clock clock) {
@@ -22,12 +32,54 @@ public final class Telephony implements AutoCloseable {
             memcached = new MemcachedExport(config.memcached(), config.memcachedPrefix(), state);
             state.addListener(memcached);
         }
-        for (PbxConfig p : config.pbxs()) connectors.add(new AmiConnector(p, state));
+        this.pbxs = List.copyOf(config.pbxs());
+        for (PbxConfig p : pbxs) state.register(p.id());
     }
 
+    /** The name of the lease whose holder runs the AMI connection to {@code pbx}. */
+    public static String leaseName(String pbx) {
+        return "ami:" + pbx;
+    }
+
+    /** Connects to every PBX now: the only node on its database. */
     public Telephony start() {
-        connectors.forEach(AmiConnector::start);
+        for (PbxConfig p : pbxs) connect(p);
         return this;
+    }
+
+    /**
+     * Connects to each PBX while this node holds its lease in {@code leadership} (call before leadership starts), and
+     * shows it as held elsewhere ({@link #NOT_HERE}) while another node does.
+     */
+    public Telephony start(Leadership leadership) {
+        for (PbxConfig p : pbxs) {
+            leadership.add(leaseName(p.id()), new Leadership.Listener() {
+                @Override
+                public void onElected(String name) {
+                    connect(p);
+                }
+
+                @Override
+                public void onDemoted(String name) {
+                    disconnect(p.id());
+                }
+            });
+        }
+        return this;
+    }
+
+    private synchronized void connect(PbxConfig p) {
+        if (closed || connectors.containsKey(p.id())) return;
+        AmiConnector c = new AmiConnector(p, state);
+        connectors.put(p.id(), c);
+        c.start();
+    }
+
+    /** Closes the PBX's connection (another node takes it over); its last states stay, shown as not connected here. */
+    private synchronized void disconnect(String pbx) {
+        AmiConnector c = connectors.remove(pbx);
+        if (c != null) c.close();
+        if (!closed) state.pbxStatus(pbx, false, NOT_HERE);
     }
 
     /** Re-reads names and groups (configuration list and CSV file) and applies them to the tiles. */
@@ -41,7 +93,11 @@ public final class Telephony implements AutoCloseable {
 
     @Override
     public void close() {
-        connectors.forEach(AmiConnector::close);
+        synchronized (this) {
+            closed = true;
+            connectors.values().forEach(AmiConnector::close);
+            connectors.clear();
+        }
         if (memcached != null) memcached.close();
     }
 }

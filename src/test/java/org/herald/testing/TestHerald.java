@@ -24,12 +24,15 @@ public final class TestHerald implements AutoCloseable {
     private final TestDatabase database;
     private final Path dataDir;
     private final HeraldConfig config;
+    /** Whether closing drops the database (false for one shared with other nodes). */
+    private final boolean ownsDatabase;
 
-    private TestHerald(HeraldServer server, TestDatabase database, Path dataDir, HeraldConfig config) {
+    private TestHerald(HeraldServer server, TestDatabase database, Path dataDir, HeraldConfig config, boolean ownsDatabase) {
         this.server = server;
         this.database = database;
         this.dataDir = dataDir;
         this.config = config;
+        this.ownsDatabase = ownsDatabase;
     }
 
     public static Builder builder() {
@@ -67,7 +70,7 @@ public final class TestHerald implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        if (database != null) database.close();
+        if (ownsDatabase) database.close();
     }
 
     public static final class Builder {
@@ -108,7 +111,7 @@ public final class TestHerald implements AutoCloseable {
             return this;
         }
 
-        /** A database several servers share (cluster tests); the caller closes it, after the servers. */
+        /** Runs on {@code database}, which other nodes share; the caller drops it. */
         public Builder sharedDatabase(TestDatabase database) {
             this.shared = database;
             return this;
@@ -124,7 +127,7 @@ public final class TestHerald implements AutoCloseable {
                 vars.put("HERALD_DB_USER", database.user());
                 HeraldConfig config = ConfigLoader.load(null, vars);
                 HeraldServer server = new HeraldServer(config, clock, channels).start();
-                return new TestHerald(server, shared != null ? null : database, dir, config);
+                return new TestHerald(server, database, dir, config, shared == null);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

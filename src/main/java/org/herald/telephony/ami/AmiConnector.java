@@ -111,6 +111,10 @@ public final class AmiConnector implements AutoCloseable {
             return;
         }
         connection = c;
+        if (closed) { // closed while logging in (another node took the PBX over): close() may have missed it
+            logoff(c);
+            return;
+        }
         backoff = FIRST_BACKOFF;
         log.info("PBX {}: AMI connected to {}:{} as {}", pbx.id(), pbx.host(), pbx.port(), pbx.username());
         state.pbxStatus(pbx.id(), true, null);
@@ -123,6 +127,7 @@ public final class AmiConnector implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // never logged in: nothing to log off
         }
+        if (closed) return; // the login failed because it was closed: whoever closed it tells the state
         state.pbxStatus(pbx.id(), false, why);
         Duration wait = backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1));
         log.warn("PBX {}: {}; retrying in {} s", pbx.id(), why, wait.toSeconds());
@@ -213,7 +218,7 @@ public final class AmiConnector implements AutoCloseable {
                                 Boolean.TRUE.equals(e.getPaused())));
                     }
                     case ConnectEvent e -> {
-                        if (connection == null) return; // the first login: connect() takes the snapshot
+                        if (connection == null || closed) return; // the first login (connect() takes the snapshot), or closed
                         log.info("PBX {}: AMI reconnected", pbx.id());
                         state.pbxStatus(pbx.id(), true, null);
                         worker.execute(AmiConnector.this::snapshot); // changes during the gap were lost
@@ -241,12 +246,14 @@ public final class AmiConnector implements AutoCloseable {
         closed = true;
         worker.shutdownNow();
         ManagerConnection c = connection;
-        if (c != null) {
-            try {
-                c.logoff();
-            } catch (RuntimeException e) {
-                log.debug("PBX {}: logoff: {}", pbx.id(), e.toString());
-            }
+        if (c != null) logoff(c);
+    }
+
+    private void logoff(ManagerConnection c) {
+        try {
+            c.logoff();
+        } catch (RuntimeException e) {
+            log.debug("PBX {}: logoff: {}", pbx.id(), e.toString());
         }
     }
 }
