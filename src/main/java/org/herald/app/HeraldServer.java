@@ -62,6 +62,7 @@ import org.herald.hub.Hub;
 import org.herald.hub.HubSettings;
 import org.herald.hub.LocalBus;
 import org.herald.hub.Presence;
+import org.herald.cluster.BlfReplication;
 import org.herald.cluster.ClusterNode;
 import org.herald.core.RecipientId;
 import java.util.concurrent.atomic.AtomicReference;
@@ -252,7 +253,8 @@ public final class HeraldServer implements AutoCloseable {
                 clock)));
         started.add(gateways::close);
         if (config.blf().enabled()) {
-            telephony = new Telephony(config.blf(), bus, snapshots, clock);
+            // In a cluster every node mirrors the BLF state (BlfReplication) and serves its own panels from it.
+            telephony = new Telephony(config.blf(), cluster != null ? new LocalBus(hub) : bus, snapshots, clock);
             started.add(telephony);
         }
         routes.add(new BlfRoutes(telephony == null ? null : telephony.state())::mount);
@@ -301,7 +303,11 @@ public final class HeraldServer implements AutoCloseable {
             started.add(abills);
         }
         port = http.start(config.http().host(), config.http().port());
-        if (telephony != null) startTelephony(node);
+        if (telephony != null) {
+            BlfReplication replication = cluster != null ? new BlfReplication(cluster, telephony) : null;
+            startTelephony(node);
+            if (replication != null) replication.loadAll();
+        }
         started.add(http);
         started.add(ws);
         log.info("Herald ready on port {} in {} ms (node {}, database {})", port, (System.nanoTime() - t0) / 1_000_000,

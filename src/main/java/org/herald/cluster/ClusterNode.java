@@ -33,6 +33,7 @@ public final class ClusterNode implements AutoCloseable {
     private final RedisBus bus;
     private final Duration heartbeatInterval;
     private final Semaphore wake = new Semaphore(0);
+    private final java.util.List<Runnable> recovered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread health;
     private volatile boolean healthy = true;
     private volatile boolean closed;
@@ -86,6 +87,23 @@ public final class ClusterNode implements AutoCloseable {
         return healthy;
     }
 
+    public String nodeId() {
+        return node;
+    }
+
+    RedisLink redis() {
+        return redis;
+    }
+
+    ClusterKeys keys() {
+        return keys;
+    }
+
+    /** Runs after Redis was unreachable and is back (state kept in Redis may have to be read again). */
+    public void onRecovered(Runnable action) {
+        recovered.add(action);
+    }
+
     /** A call to Redis failed, or the pub/sub connection dropped: from now on, messages from other nodes may be lost. */
     private synchronized void lost(String why) {
         if (!healthy || closed) return;
@@ -126,6 +144,13 @@ public final class ClusterNode implements AutoCloseable {
         }
         int sessions = hub.size();
         hub.catchUpAll();
+        for (Runnable r : recovered) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("after Redis came back: {}", e.toString());
+            }
+        }
         log.info("Redis {} reachable again after {} s: presence written again, {} sessions reading what they missed",
                 redis.shownUrl(), (System.nanoTime() - lostAt) / 1_000_000_000, sessions);
     }

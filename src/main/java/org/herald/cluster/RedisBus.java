@@ -27,6 +27,7 @@ final class RedisBus implements Bus {
     private final String ttlMillis;
     private final Scripts route;
     private final Runnable onFailure;
+    private final String ownChannel;
 
     RedisBus(RedisLink redis, ClusterKeys keys, String node, Hub hub, Duration presenceTtl, Runnable onFailure) {
         this.redis = redis;
@@ -35,11 +36,12 @@ final class RedisBus implements Bus {
         this.hub = hub;
         this.ttlMillis = Long.toString(presenceTtl.toMillis());
         this.onFailure = onFailure;
+        this.ownChannel = keys.nodeChannel(node);
         this.route = Scripts.load(redis.sync(), "route", ScriptOutputType.INTEGER);
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                onNodeMessage(message);
+                if (channel.equals(ownChannel)) onNodeMessage(message);
             }
 
             @Override

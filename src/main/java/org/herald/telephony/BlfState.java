@@ -215,6 +215,26 @@ public final class BlfState {
         for (Listener l : listeners) l.pbx(now);
     }
 
+    /** Takes an extension as the node holding its PBX's AMI connection has it (a cluster's other nodes mirror it). */
+    public synchronized void mirror(Extension e) {
+        if (e.equals(extensions.get(e.key()))) return;
+        extensions.put(e.key(), e);
+        touched();
+        for (Listener l : listeners) l.changed(List.of(e));
+    }
+
+    /** Removes extensions the node holding their PBX removed. */
+    public synchronized void mirrorRemoved(List<ExtensionKey> keys) {
+        remove(keys);
+    }
+
+    /** Takes a PBX's connection status from the node that holds it. */
+    public synchronized void mirrorPbx(PbxStatus status) {
+        pbxs.put(status.pbx(), status);
+        viewJson = null;
+        for (Listener l : listeners) l.pbx(status);
+    }
+
     private boolean remove(List<ExtensionKey> keys) {
         List<ExtensionKey> removed = new ArrayList<>();
         for (ExtensionKey k : keys) if (extensions.remove(k) != null) removed.add(k);

@@ -23,6 +23,8 @@ public final class Telephony implements AutoCloseable {
     private final List<PbxConfig> pbxs;
     private final Map<String, AmiConnector> connectors = new LinkedHashMap<>(); // guarded by this; the running ones
     private boolean closed; // guarded by this
+    /** Set when another node's state is mirrored here: told of a PBX this node no longer holds, instead of NOT_HERE. */
+    private volatile java.util.function.Consumer<String> onHandedOver;
     private MemcachedExport memcached;
 
     public Telephony(BlfConfig config, Bus bus, TopicSnapshots snapshots, Clock clock) {
@@ -79,7 +81,24 @@ public final class Telephony implements AutoCloseable {
     private synchronized void disconnect(String pbx) {
         AmiConnector c = connectors.remove(pbx);
         if (c != null) c.close();
-        if (!closed) state.pbxStatus(pbx, false, NOT_HERE);
+        if (closed) return;
+        if (onHandedOver != null) onHandedOver.accept(pbx);
+        else state.pbxStatus(pbx, false, NOT_HERE);
+    }
+
+    /** True while this node holds the PBX's AMI connection. */
+    public synchronized boolean holds(String pbx) {
+        return connectors.containsKey(pbx);
+    }
+
+    /** The PBXs of the configuration. */
+    public List<String> pbxIds() {
+        return pbxs.stream().map(PbxConfig::id).toList();
+    }
+
+    /** Mirrors the states of PBXs held elsewhere: {@code handedOver} is told of a PBX this node stops holding. */
+    public void mirroredBy(java.util.function.Consumer<String> handedOver) {
+        this.onHandedOver = handedOver;
     }
 
     /** Re-reads names and groups (configuration list and CSV file) and applies them to the tiles. */
