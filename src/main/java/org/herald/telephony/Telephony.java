@@ -1,7 +1,6 @@
 package org.herald.telephony;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.herald.cluster.Leadership;
@@ -21,7 +20,8 @@ public final class Telephony implements AutoCloseable {
 
     private final BlfState state;
     private final List<PbxConfig> pbxs;
-    private final Map<String, AmiConnector> connectors = new LinkedHashMap<>(); // guarded by this; the running ones
+    /** The running ones; changed under this object's lock, read without it (BLF listeners ask {@link #holds}). */
+    private final Map<String, AmiConnector> connectors = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean closed; // guarded by this
     /** Set when another node's state is mirrored here: told of a PBX this node no longer holds, instead of NOT_HERE. */
     private volatile java.util.function.Consumer<String> onHandedOver;
@@ -78,16 +78,19 @@ public final class Telephony implements AutoCloseable {
     }
 
     /** Closes the PBX's connection (another node takes it over); its last states stay, shown as not connected here. */
-    private synchronized void disconnect(String pbx) {
-        AmiConnector c = connectors.remove(pbx);
-        if (c != null) c.close();
-        if (closed) return;
+    private void disconnect(String pbx) {
+        synchronized (this) {
+            AmiConnector c = connectors.remove(pbx);
+            if (c != null) c.close();
+            if (closed) return;
+        }
+        // Outside this lock: the state's listeners ask holds() under the state's lock.
         if (onHandedOver != null) onHandedOver.accept(pbx);
         else state.pbxStatus(pbx, false, NOT_HERE);
     }
 
     /** True while this node holds the PBX's AMI connection. */
-    public synchronized boolean holds(String pbx) {
+    public boolean holds(String pbx) {
         return connectors.containsKey(pbx);
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import org.herald.testing.AmiTestServer;
 import org.herald.testing.RedisProcess;
 import org.herald.testing.TestDatabase;
 import org.herald.testing.TestDatabase.Kind;
@@ -37,17 +38,24 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ClusterIT {
     private static final int PEERS = 30;
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int BULK_POSTS = 40;
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
     void threeNodesShareTheWorkAndLoseNothing(Kind kind, @TempDir Path work) throws Exception {
-        try (TestDatabase db = TestDatabase.create(kind); RedisProcess redis = RedisProcess.start()) {
+        try (TestDatabase db = TestDatabase.create(kind); RedisProcess redis = RedisProcess.start();
+             AmiTestServer pbx = AmiTestServer.start("blfpanel", "blfpanel-secret")) {
+            pbx.addHint("internal", "101", "Custom:101", AmiTestServer.IDLE);
+            String pbxs = HeraldProcess.JSON.writeValueAsString(List.of(Map.of("id", "main", "host", "127.0.0.1",
+                    "port", pbx.port(), "username", "blfpanel", "secret", "blfpanel-secret")));
             List<CompletableFuture<HeraldProcess>> starting = new ArrayList<>();
             for (String n : List.of("node-a", "node-b", "node-c")) {
                 starting.add(CompletableFuture.supplyAsync(() -> HeraldProcess.builder(n, work.resolve(n))
                         .database(db.url(), db.user())
                         .env("HERALD_CLUSTER_REDIS", redis.url())
                         .env("HERALD_CLUSTER_PRESENCE_TTL", "3s")
+                        .env("HERALD_CLUSTER_LEADER_LEASE", "3s")
+                        .env("HERALD_BLF_PBXS", pbxs)
                         .start()));
             }
             List<HeraldProcess> nodes = new ArrayList<>();
@@ -62,6 +70,7 @@ class ClusterIT {
                 }
                 await("all peers connected").atMost(WAIT).until(() -> peers.stream().allMatch(ClusterPeer::connected));
                 peers.forEach(p -> p.subscribe("news"));
+                peers.forEach(p -> p.subscribe("blf"));
 
                 // Presence: every node sees all 30, wherever they are connected.
                 for (HeraldProcess node : nodes) {
@@ -87,19 +96,32 @@ class ClusterIT {
                 // A topic event, published on node-c, reaches the subscribers of all three nodes once.
                 HttpResponse<String> published = c.send("POST", "/api/v1/topics/news/events", Map.of("data", Map.of("n", 1)), Map.of());
                 assertThat(published.statusCode()).isEqualTo(202);
-                await("topic event everywhere").atMost(WAIT).until(() -> peers.stream().allMatch(p -> p.events.size() >= 1));
+                await("topic event everywhere").atMost(WAIT).until(() -> peers.stream().allMatch(p -> p.events("news").size() >= 1));
                 Thread.sleep(500);
-                assertThat(peers).allSatisfy(p -> assertThat(p.events).as("events of %s", p.recipient).hasSize(1));
+                assertThat(peers).allSatisfy(p -> assertThat(p.events("news")).as("events of %s", p.recipient).hasSize(1));
+
+                // BLF: one AMI connection for the cluster; a phone's change reaches the panels of all three nodes once.
+                assertThat(pbx.logins()).as("AMI logins").isEqualTo(1);
+                pbx.setState("internal", "101", AmiTestServer.RINGING);
+                awaitBlf(peers, "ringing");
 
                 // SIGKILL node-c while it holds claims of a bulk inbox run and while browsers are connected to it.
-                List<String> bulk = new ArrayList<>();
-                for (int i = 0; i < 20; i++) bulk.addAll(postInbox(a, 100, "bulk-" + i));
+                // The bulk is posted (to node-a) while node-c dispatches, so that node-c is busy when it dies.
+                List<String> bulk = new java.util.concurrent.CopyOnWriteArrayList<>();
+                CompletableFuture<Void> posting = CompletableFuture.runAsync(() -> {
+                    try {
+                        for (int i = 0; i < BULK_POSTS; i++) bulk.addAll(postInbox(a, 100, "bulk-" + i));
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
                 try (Connection sql = DriverManager.getConnection(db.url(), db.user(), "")) {
-                    await("node-c holds claims").atMost(WAIT).pollInterval(Duration.ofMillis(20))
-                            .until(() -> count(sql, "SELECT COUNT(*) FROM deliveries WHERE claimed_by = 'node-c'") > 0);
+                    await("node-c holds claims").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                            .until(() -> count(sql, "SELECT COUNT(*) FROM deliveries WHERE claimed_by = 'node-c'") >= 5);
                     assertThat(c.kill()).isEqualTo(137);
-                    alive.remove(c);
                     Set<String> heldByC = ids(sql, "SELECT id FROM deliveries WHERE claimed_by = 'node-c'");
+                    alive.remove(c);
+                    posting.join();
                     Map<String, ClusterPeer> afterKill = new LinkedHashMap<>();
                     for (ClusterPeer p : peers) afterKill.put(post(a, List.of(p.recipient), "after the kill").get(0), p);
                     awaitEachOnce(afterKill);
@@ -111,6 +133,10 @@ class ClusterIT {
                             kind, heldByC.size(), bulk.size());
                     assertThat(heldByC).as("claims of the killed node").isNotEmpty();
                 }
+                // The PBX's connection is still (or again, if node-c held it) held by exactly one node.
+                await("one AMI connection after the kill").atMost(WAIT).until(() -> pbx.openConnections() == 1);
+                pbx.setState("internal", "101", AmiTestServer.INUSE);
+                awaitBlf(peers, "inuse");
                 for (HeraldProcess node : List.of(a, b)) {
                     await("presence forgets node-c's browsers on " + node).atMost(WAIT).untilAsserted(() ->
                             assertThat(node.getJson("/api/v1/presence/user:2").get("connections").asInt()).isEqualTo(1));
@@ -132,6 +158,18 @@ class ClusterIT {
                 for (HeraldProcess n : nodes) n.stop();
             }
         }
+    }
+
+    /** Every peer's panel saw the extension 101 go to {@code state}, once. */
+    private static void awaitBlf(List<ClusterPeer> peers, String state) throws InterruptedException {
+        await("BLF " + state + " everywhere").atMost(WAIT).until(() -> peers.stream().allMatch(p -> blfChanges(p, state) >= 1));
+        Thread.sleep(300);
+        assertThat(peers).allSatisfy(p -> assertThat(blfChanges(p, state)).as("BLF %s events of %s", state, p.recipient).isEqualTo(1));
+    }
+
+    private static long blfChanges(ClusterPeer p, String state) {
+        return p.events("blf").stream().filter(e -> e.path("data").path("kind").asText().equals("state"))
+                .filter(e -> e.path("data").path("extensions").findValuesAsText("state").contains(state)).count();
     }
 
     private static HeraldProcess random(List<HeraldProcess> nodes) {

@@ -116,6 +116,11 @@ final class ClusterPeer implements AutoCloseable {
         }
     }
 
+    /** The events of one topic received so far. */
+    List<JsonNode> events(String topic) {
+        return events.stream().filter(e -> e.path("topic").asText().equals(topic)).toList();
+    }
+
     /** How many times a delivery arrived (0: never). */
     int count(String deliveryId) {
         AtomicInteger n = deliveries.get(deliveryId);
