@@ -65,6 +65,10 @@ final class ConfigValidator {
             if (!macro.matches("[A-Z][A-Z0-9_]*")) v.problem("templates.macros." + macro, "macro names are capitals, digits and _ (used as %NAME%)");
         }
         cluster(v, c.cluster());
+        if (c.cluster().enabled() && (c.db().url() == null || c.db().url().startsWith("jdbc:h2:"))) {
+            v.problem("cluster.redis", "a cluster needs a database its nodes share (db.url: PostgreSQL or MariaDB); "
+                    + "the embedded H2 database belongs to one process");
+        }
         webPush(v, c.webpush());
         blf(v, c.blf());
         commands(v, c.commands());

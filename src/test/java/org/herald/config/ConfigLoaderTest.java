@@ -111,6 +111,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clusterSettingsAreCheckedAndAClusterNeedsASharedDatabase() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(
+                "HERALD_CLUSTER_REDIS", "http://127.0.0.1:6379",
+                "HERALD_CLUSTER_PRESENCE_TTL", "100ms",
+                "HERALD_CLUSTER_LEADER_LEASE", "soon")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster.redis: must be a redis://, rediss:// or redis-sentinel:// URL")
+                .hasMessageContaining("cluster.redis: a cluster needs a database its nodes share")
+                .hasMessageContaining("cluster.presence_ttl: must be at least 1s")
+                .hasMessageContaining("cluster.leader_lease");
+        HeraldConfig ok = ConfigLoader.load(null, Map.of("HERALD_CLUSTER_REDIS", "redis-sentinel://127.0.0.1:26379/0#main",
+                "HERALD_DB_URL", "jdbc:postgresql://127.0.0.1/herald"));
+        assertThat(ok.cluster().enabled()).isTrue();
+    }
+
+    @Test
     void aWebhookWithoutHttpUrlOrSecretIsRefused() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HERALD_WEBHOOKS", "[{\"url\":\"ftp://x/\"}]")))
                 .hasMessageContaining("webhooks[0].url").hasMessageContaining("webhooks[0].secret");
