@@ -54,6 +54,7 @@ import org.herald.template.TemplateFiles;
 import org.herald.http.ConsoleRoutes;
 import org.herald.telephony.Telephony;
 import org.herald.http.PresenceRoutes;
+import org.herald.http.ClusterRoutes;
 import org.herald.http.StaticRoutes;
 import org.herald.http.TopicRoutes;
 import org.herald.hub.Bus;
@@ -183,6 +184,7 @@ public final class HeraldServer implements AutoCloseable {
         }
         Bus bus = busOf.get();
         metrics.gauge("herald_hub_connections", hub, Hub::size);
+        if (cluster != null) metrics.gauge("herald_cluster_redis_up", cluster, c -> c.redisReachable() ? 1 : 0);
 
         Map<String, Channel> channelsByName = new LinkedHashMap<>();
         int writers = database.dialect() == org.herald.store.Dialect.H2 ? 1 : GROUP_COMMIT_WRITERS;
@@ -235,6 +237,7 @@ public final class HeraldServer implements AutoCloseable {
                 dispatcher::wake, database::isReachable, metrics, config.auth().metricsPublic(), clock);
         List<HttpApi.RouteModule> routes = new ArrayList<>(api.routes());
         routes.add(new PresenceRoutes(presence)::mount);
+        routes.add(new ClusterRoutes(node, cluster, hub::size)::mount);
         routes.add(new TopicRoutes(bus)::mount);
         routes.add(new StaticRoutes()::mount);
         routes.add(new CommandRoutes(commands, commandStore)::mount);

@@ -32,6 +32,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterPresence presence;
     private final RedisBus bus;
     private final Duration heartbeatInterval;
+    private final Duration ttl;
     private final Semaphore wake = new Semaphore(0);
     private final java.util.List<Runnable> recovered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread health;
@@ -46,6 +47,7 @@ public final class ClusterNode implements AutoCloseable {
         this.hub = hub;
         this.keys = new ClusterKeys(config.redisPrefix());
         Duration ttl = Durations.parse(config.presenceTtl());
+        this.ttl = ttl;
         this.heartbeatInterval = ttl.dividedBy(3);
         this.presence = new ClusterPresence(redis, keys, node, hub, ttl, onlineChanges);
         this.bus = new RedisBus(redis, keys, node, hub, ttl, () -> lost("a call failed"));
@@ -85,6 +87,30 @@ public final class ClusterNode implements AutoCloseable {
 
     public boolean redisReachable() {
         return healthy;
+    }
+
+    /** A node of the cluster as Redis knows it: its last heartbeat and what it reported then. */
+    public record Member(String id, java.time.Instant lastHeartbeat, boolean alive, Integer connections) {}
+
+    /** The nodes of the cluster (this one included), by id; empty when Redis cannot be reached. */
+    public java.util.List<Member> members() {
+        try {
+            var sync = redis.sync();
+            java.util.Map<String, String> info = sync.hgetall(keys.prefix() + "nodeinfo");
+            long oldest = System.currentTimeMillis() - ttl.toMillis();
+            java.util.List<Member> out = new java.util.ArrayList<>();
+            for (var s : sync.zrangeWithScores(keys.nodes(), 0, -1)) {
+                Integer connections = null;
+                String json = info.get(s.getValue());
+                if (json != null) connections = org.herald.core.Json.MAPPER.readTree(json).path("connections").asInt();
+                long at = (long) s.getScore();
+                out.add(new Member(s.getValue(), java.time.Instant.ofEpochMilli(at), at >= oldest, connections));
+            }
+            out.sort(java.util.Comparator.comparing(Member::id));
+            return out;
+        } catch (RedisException | java.io.IOException e) {
+            return java.util.List.of();
+        }
     }
 
     public String nodeId() {

@@ -96,7 +96,8 @@ final class ClusterPresence implements Presence, AutoCloseable {
 
     /** Refreshes this node's heartbeat; true when its entries were still in Redis. Throws when Redis is down. */
     boolean heartbeat() {
-        Long had = heartbeat.run(redis.sync(), new String[] {keys.nodes()}, node, ttlMillis, keys.prefix());
+        String info = org.herald.core.Json.write(java.util.Map.of("connections", hub.size(), "recipients", hub.localCounts().size()));
+        Long had = heartbeat.run(redis.sync(), new String[] {keys.nodes()}, node, ttlMillis, keys.prefix(), info);
         return had == 1L && !stale;
     }
 
@@ -158,6 +159,7 @@ final class ClusterPresence implements Presence, AutoCloseable {
             writer.join(2000);
             reset.run(redis.sync(), new String[] {keys.nodes()}, node, keys.prefix());
             redis.sync().zrem(keys.nodes(), node);
+            redis.sync().hdel(keys.prefix() + "nodeinfo", node);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RedisException e) {

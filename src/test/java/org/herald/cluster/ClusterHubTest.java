@@ -173,6 +173,16 @@ class ClusterHubTest {
     }
 
     @Test
+    void theClusterEndpointListsTheLiveNodes() {
+        JsonNode info = b.api().get("/api/v1/cluster").json();
+        assertThat(info.get("node").asText()).isEqualTo("node-b");
+        assertThat(info.get("redis").asText()).isEqualTo("ok");
+        assertThat(info.get("nodes").findValuesAsText("id")).containsExactly("node-a", "node-b");
+        assertThat(info.get("nodes").findValuesAsText("alive")).containsOnly("true");
+        assertThat(b.anonymous().get("/api/v1/cluster").status()).isEqualTo(401);
+    }
+
+    @Test
     void aNodeWhoseRedisIsDownAtStartFailsWithAClearError() throws Exception {
         var config = ConfigLoader.load(null, Map.of(
                 "HERALD_DATA_DIR", Files.createTempDirectory("herald-test").toString(),

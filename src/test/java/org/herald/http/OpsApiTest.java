@@ -57,7 +57,7 @@ class OpsApiTest {
                 {"put", "/api/v1/recipients/{rid}/subscriptions"}, {"get", "/api/v1/recipients/{rid}/subscriptions"},
                 {"post", "/api/v1/tokens"}, {"get", "/api/v1/inbox"}, {"post", "/api/v1/inbox/{id}/read"},
                 {"post", "/api/v1/inbox/read-all"}, {"delete", "/api/v1/inbox/{id}"},
-                {"get", "/api/v1/presence/{rid}"}, {"get", "/api/v1/presence"}, {"post", "/api/v1/topics/{topic}/events"}, {"get", "/ws"},
+                {"get", "/api/v1/presence/{rid}"}, {"get", "/api/v1/presence"}, {"get", "/api/v1/cluster"}, {"post", "/api/v1/topics/{topic}/events"}, {"get", "/ws"},
                 {"get", "/api/v1/push/vapid-public-key"}, {"post", "/api/v1/push/subscriptions"},
                 {"put", "/api/v1/push/subscriptions/{contact_id}"}, {"delete", "/api/v1/push/subscriptions/{contact_id}"},
                 {"get", "/api/v1/push/messages/{contact_id}"}, {"get", "/api/v1/recipients/{rid}/push-subscriptions"},
