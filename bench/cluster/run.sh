@@ -67,6 +67,7 @@ NODE_PIDS=()
 NODE_PORTS=()
 REDIS_PID=""
 REDIS_PORT=""
+CLIENT_PID=""
 
 stop_nodes() {
   local p i
@@ -96,6 +97,7 @@ stop_redis() {
 cluster_cleanup() {
   local rc=$?
   set +e
+  if [ -n "$CLIENT_PID" ]; then kill -TERM "$CLIENT_PID" 2>/dev/null; wait "$CLIENT_PID" 2>/dev/null; fi
   stop_nodes
   stop_redis
   (exit "$rc")
@@ -104,7 +106,9 @@ cluster_cleanup() {
 
 bench_setup cluster
 trap cluster_cleanup EXIT
-CMD="\`bench/cluster/run.sh$(printf ' %q' "${ORIG_ARGS[@]}")\`"
+CMD="bench/cluster/run.sh"
+[ ${#ORIG_ARGS[@]} -gt 0 ] && CMD+=$(printf ' %q' "${ORIG_ARGS[@]}")
+CMD="\`$CMD\`"
 [ -n "${HERALD_BENCH_COMMAND:-}" ] && CMD="\`${HERALD_BENCH_COMMAND}\` (this part: $CMD)"
 pg_ready
 command -v redis-cli >/dev/null || die "redis-cli is required"
@@ -196,8 +200,10 @@ run_config() {
       --target herald --mode notify --ports "$joined_ports" --server-pids "$joined_pids" --redis-pid "$REDIS_PID" \
       --pg-db "$db" --connections "$CONNECTIONS" --notifications "$NOTIFICATIONS" --warmup "$((WARMUP * n))" \
       --publishers "$PUBLISHERS" --secret "$BENCH_CLIENT_SECRET" --api-key "$BENCH_API_KEY" \
-      --clk-tck "$(getconf CLK_TCK)" --phase-timeout "$PHASE_TIMEOUT" --settle 2 --out "$out" >"$out.stdout" \
-    || log "$n node(s): the load client failed (see above)"
+      --clk-tck "$(getconf CLK_TCK)" --phase-timeout "$PHASE_TIMEOUT" --settle 2 --out "$out" >"$out.stdout" &
+  CLIENT_PID=$! # in the background: a signal to this script is handled at once, not after the client ends
+  wait "$CLIENT_PID" || log "$n node(s): the load client failed (see above)"
+  CLIENT_PID=""
   sleep 1 # the last acks
   psql_db "$db" -F' ' -c "SELECT status, count(*) FROM deliveries GROUP BY status ORDER BY status" 2>/dev/null \
     | tr '\n' ',' | sed 's/,$//; s/,/, /g' >"$WORK/$label.statuses" || true
