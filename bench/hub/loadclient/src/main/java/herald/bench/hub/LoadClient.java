@@ -72,6 +72,12 @@ public final class LoadClient {
         String apiKey = null;
         String topic = "bench";
         int serverPid = -1;
+        // notify mode (bench/cluster): several nodes, one notification per recipient
+        List<Integer> ports = new ArrayList<>();
+        List<Integer> serverPids = new ArrayList<>();
+        int redisPid = -1;
+        String pgDb = null;
+        int notifications = 3000;
         int concurrency = 200;
         int settleSeconds = 3;
         int holdSeconds = 0;
@@ -115,6 +121,15 @@ public final class LoadClient {
                 case "--api-key" -> o.apiKey = v;
                 case "--topic" -> o.topic = v;
                 case "--server-pid" -> o.serverPid = Integer.parseInt(v);
+                case "--ports" -> {
+                    for (String s : v.split(",")) if (!s.isBlank()) o.ports.add(Integer.parseInt(s.trim()));
+                }
+                case "--server-pids" -> {
+                    for (String s : v.split(",")) if (!s.isBlank()) o.serverPids.add(Integer.parseInt(s.trim()));
+                }
+                case "--redis-pid" -> o.redisPid = Integer.parseInt(v);
+                case "--pg-db" -> o.pgDb = v;
+                case "--notifications" -> o.notifications = Integer.parseInt(v);
                 case "--concurrency" -> o.concurrency = Integer.parseInt(v);
                 case "--settle" -> o.settleSeconds = Integer.parseInt(v);
                 case "--hold" -> o.holdSeconds = Integer.parseInt(v);
@@ -128,9 +143,16 @@ public final class LoadClient {
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
+        if (o.ports.isEmpty() && o.port > 0) o.ports.add(o.port);
+        if (o.port <= 0 && !o.ports.isEmpty()) o.port = o.ports.get(0);
         if (o.port <= 0) throw new IllegalArgumentException("--port is required");
+        if (o.serverPids.isEmpty() && o.serverPid > 0) o.serverPids.add(o.serverPid);
+        if (o.serverPid <= 0 && !o.serverPids.isEmpty()) o.serverPid = o.serverPids.get(0);
+        if (o.pgDb != null && !o.pgDb.matches("[a-z_][a-z0-9_]*")) throw new IllegalArgumentException("--pg-db: a plain database name");
+        if (o.mode.equals("notify") && !o.target.equals("herald")) throw new IllegalArgumentException("--mode notify needs --target herald");
         if (!o.target.equals("herald") && !o.target.equals("node")) throw new IllegalArgumentException("--target herald|node");
-        if (!o.mode.equals("bench") && !o.mode.equals("idle")) throw new IllegalArgumentException("--mode bench|idle");
+        if (!o.mode.equals("bench") && !o.mode.equals("idle") && !o.mode.equals("notify"))
+            throw new IllegalArgumentException("--mode bench|idle|notify");
         if (o.target.equals("herald") && (o.secret == null || o.apiKey == null))
             throw new IllegalArgumentException("--target herald needs --secret and --api-key");
         if (!isLoopback(o.host)) throw new IllegalArgumentException("--host must be a loopback address");
@@ -146,8 +168,18 @@ public final class LoadClient {
     static void usage(PrintStream out) {
         out.println("""
                 usage: java -jar hub-loadclient.jar --target herald|node --port N [options]
-                  --mode bench|idle        bench: connect, RSS, warm-up, throughput rounds, latency (default);
-                                           idle: connect, RSS, hold
+                  --mode bench|idle|notify bench: connect, RSS, warm-up, throughput rounds, latency (default);
+                                           idle: connect, RSS, hold;
+                                           notify (Herald only, bench/cluster): connection i is recipient user:i on
+                                           port i mod |ports|; --warmup W then --notifications M browser
+                                           notifications, notification n to user:(n mod N), POSTed round-robin to
+                                           the ports by --publishers K chains; every one is acked
+                  --ports P1,P2,…          notify mode: the nodes' HTTP ports (default: --port)
+                  --server-pids A,B,…      notify mode: the nodes' pids (CPU summed over all, RSS per node)
+                  --redis-pid PID          notify mode: Redis, for its CPU per 1,000 deliveries
+                  --pg-db NAME             notify mode: PostgreSQL CPU of the backends serving NAME (found in /proc by
+                                           their process title) plus walwriter, background writer, checkpointer
+                  --notifications M        notify mode: measured notifications (default 3000)
                   --connections N          WebSocket connections (default 10000)
                   --messages M             messages per throughput round (default 200)
                   --rounds R               throughput rounds (default 3; median and best are reported)
@@ -304,7 +336,8 @@ public final class LoadClient {
         ws.closeHandler(v -> onClose(c, ws));
         ws.exceptionHandler(e -> lastError = e.toString());
         String uri = o.target.equals("herald") ? "/ws?token=" + token(c.id) : "/ws";
-        ws.connect(new WebSocketConnectOptions().setHost(o.host).setPort(o.port).setURI(uri)).onComplete(ar -> {
+        int port = o.ports.get(c.id % o.ports.size());
+        ws.connect(new WebSocketConnectOptions().setHost(o.host).setPort(port).setURI(uri)).onComplete(ar -> {
             if (ar.failed()) {
                 attemptFailed(c, ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage());
             } else if (o.target.equals("node") && c.state == CONNECTING) {
@@ -375,13 +408,18 @@ public final class LoadClient {
         byte t1 = len > 11 ? b.getByte(10) : 0;
         if (t0 == 'e' && t1 == 'v') {
             onEvent(c, b, now);
+        } else if (t0 == 'n' && t1 == 'o') {
+            onNotification(c, b, now);
         } else if (t0 == 'c' && t1 == 'o') { // connected
             if (c.state == CONNECTING) {
                 c.state = AWAIT_SUBSCRIBED;
-                c.ws.writeTextMessage("{\"type\":\"subscribe\",\"topic\":\"" + o.topic + "\"}");
+                // notify mode: no topic; ready at the end of the (empty) replay
+                if (!notifyMode()) c.ws.writeTextMessage("{\"type\":\"subscribe\",\"topic\":\"" + o.topic + "\"}");
             }
         } else if (t0 == 's' && t1 == 'u') { // subscribed
             if (c.state == AWAIT_SUBSCRIBED) ready(c);
+        } else if (t0 == 'r' && t1 == 'e' && notifyMode() && c.state == AWAIT_SUBSCRIBED) { // replayed
+            ready(c);
         } else if ((t0 == 'r' && t1 == 'e') || (t0 == 'p' && t1 == 'o')) { // replayed (end of the replay), pong
             controlFrames.increment();
         } else {
@@ -559,6 +597,298 @@ public final class LoadClient {
         return lat;
     }
 
+    // ---- notify mode (bench/cluster) -------------------------------------------------------------------------
+    boolean notifyMode() {
+        return o.mode.equals("notify");
+    }
+
+    static final byte[] KEY_DELIVERY = "\"delivery\":\"".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] KEY_DATA = "\"data\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** Per notification number (1-based, warm-up first): arrival (System.nanoTime(), 0: not yet) and send time. */
+    long[] arrivedAt;
+    long[] sentAt;
+    int notifyFirst;          // the notification numbers the current round waits for: [notifyFirst, notifyEnd)
+    int notifyEnd;
+    int notifyReceived;
+    CompletableFuture<Long> notifyDone;
+    final LongAdder notifyDuplicates = new LongAdder();
+    final LongAdder notifyWrongRecipient = new LongAdder();
+    final LongAdder acksSent = new LongAdder();
+
+    /** A notification frame: ack it, then record its arrival by the number in data.i (send time in data.t). */
+    void onNotification(Conn c, Buffer b, long now) {
+        int di = indexOf(b, KEY_DELIVERY, 20);
+        if (di >= 0) {
+            int from = di + KEY_DELIVERY.length;
+            int to = from;
+            while (to < b.length() && b.getByte(to) != '"') to++;
+            c.ws.writeTextMessage("{\"type\":\"ack\",\"delivery\":\"" + b.getString(from, to, "US-ASCII") + "\"}");
+            acksSent.increment();
+        }
+        int data = indexOf(b, KEY_DATA, 20);
+        int ti = data < 0 ? -1 : indexOf(b, KEY_T, data);
+        int ii = data < 0 ? -1 : indexOf(b, KEY_I, data);
+        if (ti < 0 || ii < 0 || arrivedAt == null) {
+            unexpected.increment();
+            return;
+        }
+        long n = parseLong(b, ii + KEY_I.length);
+        if (n < 1 || n >= arrivedAt.length) {
+            unexpected.increment();
+            return;
+        }
+        if (recipientOf(n) != c.id) notifyWrongRecipient.increment();
+        if (arrivedAt[(int) n] != 0) {
+            notifyDuplicates.increment();
+            return;
+        }
+        arrivedAt[(int) n] = now;
+        sentAt[(int) n] = parseLong(b, ti + KEY_T.length);
+        if (n >= notifyFirst && n < notifyEnd && ++notifyReceived == notifyEnd - notifyFirst && notifyDone != null)
+            notifyDone.complete(now);
+    }
+
+    int recipientOf(long n) {
+        return (int) (n % conns.length);
+    }
+
+    /** POST /api/v1/notifications of notification n to user:(n mod N) on port n mod |ports|; 202 with a queued delivery. */
+    Future<Void> notify(long n) {
+        int port = o.ports.get((int) (n % o.ports.size()));
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost(o.host).setPort(port)
+                .setURI("/api/v1/notifications").putHeader("content-type", "application/json")
+                .putHeader("authorization", "Bearer " + o.apiKey);
+        return http.request(ro).compose(req -> {
+            String body = "{\"to\":[\"user:" + recipientOf(n) + "\"],\"type\":\"bench.cluster\",\"title\":\"Bench\",\"text\":\"bench notification "
+                    + n + "\",\"channels\":[\"browser\"],\"data\":{\"t\":" + System.nanoTime() + ",\"i\":" + n + "}}";
+            return req.send(Buffer.buffer(body));
+        }).compose(resp -> resp.body().compose(body -> {
+            if (resp.statusCode() != 202) return Future.<Void>failedFuture("POST answered " + resp.statusCode() + ": " + body);
+            if (!body.toString().contains("\"queued\"")) return Future.<Void>failedFuture("no queued delivery: " + body);
+            return Future.<Void>succeededFuture();
+        }));
+    }
+
+    Future<Void> notifyStrided(long from, long end, int stride) {
+        Promise<Void> p = Promise.promise();
+        notifyFrom(from, end, stride, p);
+        return p.future();
+    }
+
+    private void notifyFrom(long n, long end, int stride, Promise<Void> p) {
+        if (n >= end) {
+            p.complete();
+            return;
+        }
+        notify(n).onComplete(ar -> {
+            if (ar.failed()) p.fail(ar.cause());
+            else notifyFrom(n + stride, end, stride, p);
+        });
+    }
+
+    record NotifyRound(long start, long publishEnd, long end, int received) {}
+
+    /** Posts notifications [first, first+count) by K chains and waits until each arrived (or the phase timeout). */
+    NotifyRound notifyRound(int first, int count) throws Exception {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        CompletableFuture<Long> published = new CompletableFuture<>();
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        ctx.runOnContext(v -> {
+            notifyFirst = first;
+            notifyEnd = first + count;
+            notifyReceived = 0;
+            for (int n = first; n < first + count; n++) if (arrivedAt[n] != 0) notifyReceived++;
+            notifyDone = done;
+            started.complete(System.nanoTime());
+            int k = Math.max(1, Math.min(o.publishers, count));
+            List<Future<Void>> chains = new ArrayList<>();
+            for (int j = 0; j < k; j++) chains.add(notifyStrided(first + j, first + count, k));
+            Future.all(chains).onComplete(ar -> {
+                if (ar.succeeded()) published.complete(System.nanoTime());
+                else published.completeExceptionally(ar.cause());
+            });
+        });
+        long start = started.get(10, TimeUnit.SECONDS);
+        long publishEnd = published.get(o.phaseTimeoutSeconds, TimeUnit.SECONDS);
+        long end;
+        try {
+            end = done.get(o.phaseTimeoutSeconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            end = System.nanoTime();
+        }
+        CompletableFuture<Integer> got = new CompletableFuture<>();
+        ctx.runOnContext(v -> {
+            notifyDone = null;
+            got.complete(notifyReceived);
+        });
+        return new NotifyRound(start, publishEnd, end, got.get(10, TimeUnit.SECONDS));
+    }
+
+    /** utime+stime ticks of the given pids, summed (a pid that is gone counts 0). */
+    static long ticksOf(List<Integer> pids) {
+        long sum = 0;
+        for (int pid : pids) {
+            long[] t = cpuTicks(Integer.toString(pid));
+            sum += t[0] + t[1];
+        }
+        return sum;
+    }
+
+    /** PostgreSQL processes doing our work: backends of database db (by process title) and the WAL/background writers. */
+    static List<Integer> pgPids(String db) {
+        List<Integer> out = new ArrayList<>();
+        if (db == null) return out;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String name = d.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                String cmd;
+                try {
+                    cmd = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                } catch (IOException e) {
+                    continue;
+                }
+                if (!cmd.startsWith("postgres: ")) continue;
+                if (cmd.contains(" " + db + " ") || cmd.contains("walwriter") || cmd.contains("background writer")
+                        || cmd.contains("checkpointer")) out.add(Integer.parseInt(name));
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** Nanoseconds on CPU of all threads of pid (/proc/pid/task/<tid>/schedstat, first field); -1 if unreadable. */
+    static long schedstatNanos(int pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    sum += Long.parseLong(Files.readString(t.resolve("schedstat")).trim().split(" ")[0]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return sum;
+    }
+
+    static long percentile(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * q))];
+    }
+
+    void runNotify() throws Exception {
+        int warm = Math.max(0, o.warmup);
+        int m = o.notifications;
+        arrivedAt = new long[warm + m + 1];
+        sentAt = new long[warm + m + 1];
+        put("nodes", o.ports.size());
+        put("publishers", o.publishers);
+        put("warmup", warm);
+        put("notifications", m);
+        if (warm > 0) {
+            NotifyRound w = notifyRound(1, warm);
+            log("warm-up: " + w.received() + " of " + warm + " notifications arrived in " + f3((w.end() - w.start()) / 1e9) + " s");
+            put("warmup_missing", warm - w.received());
+            Thread.sleep(1000); // let the acks of the warm-up settle
+        }
+
+        List<Integer> pg = pgPids(o.pgDb);
+        long h0 = ticksOf(o.serverPids);
+        long r0 = o.redisPid > 0 ? ticksOf(List.of(o.redisPid)) : 0;
+        long rs0 = o.redisPid > 0 ? schedstatNanos(o.redisPid) : -1;
+        long p0 = ticksOf(pg);
+        long[] c0 = cpuTicks("self");
+        long[] mt0 = machineTicks();
+        NotifyRound r = notifyRound(warm + 1, m);
+        long h1 = ticksOf(o.serverPids);
+        long r1 = o.redisPid > 0 ? ticksOf(List.of(o.redisPid)) : 0;
+        long rs1 = o.redisPid > 0 ? schedstatNanos(o.redisPid) : -1;
+        long p1 = ticksOf(pg);
+        long[] c1 = cpuTicks("self");
+        long[] mt1 = machineTicks();
+
+        // arrivals and latencies of the measured notifications
+        long[] arrivals = new long[m];
+        long[] lat = new long[m];
+        int k = 0;
+        for (int n = warm + 1; n <= warm + m; n++) {
+            if (arrivedAt[n] == 0) continue;
+            arrivals[k] = arrivedAt[n];
+            lat[k] = arrivedAt[n] - sentAt[n];
+            k++;
+        }
+        arrivals = Arrays.copyOf(arrivals, k);
+        lat = Arrays.copyOf(lat, k);
+        Arrays.sort(arrivals);
+        Arrays.sort(lat);
+        double wall = (r.end() - r.start()) / 1e9;
+        put("received", k);
+        put("missing", m - k);
+        put("duplicates", notifyDuplicates.sum());
+        put("wrong_recipient", notifyWrongRecipient.sum());
+        put("acks_sent", acksSent.sum());
+        put("wall_seconds", f3(wall));
+        put("post_seconds", f3((r.publishEnd() - r.start()) / 1e9));
+        put("accept_per_second", Math.round(m / ((r.publishEnd() - r.start()) / 1e9)));
+        put("deliveries_per_second_overall", k > 0 ? Math.round(k / wall) : 0);
+        // steady part: between the arrival of the 10th and of the 90th percentile notification
+        if (k >= 20) {
+            int a = (int) (k * 0.1);
+            int z = (int) (k * 0.9);
+            double secs = (arrivals[z] - arrivals[a]) / 1e9;
+            put("deliveries_per_second_steady", secs > 0 ? Math.round((z - a) / secs) : 0);
+            put("steady_seconds", f3(secs));
+        }
+        if (k > 0) {
+            put("latency_p50_ms", f1(percentile(lat, 0.50) / 1e6));
+            put("latency_p90_ms", f1(percentile(lat, 0.90) / 1e6));
+            put("latency_p99_ms", f1(percentile(lat, 0.99) / 1e6));
+            put("latency_max_ms", f1(lat[k - 1] / 1e6));
+            put("latency_min_ms", f1(lat[0] / 1e6));
+        }
+        double tick = 1000.0 / o.clkTck; // ms per tick
+        double herald = (h1 - h0) * tick;
+        double redis = (r1 - r0) * tick;
+        double pgMs = (p1 - p0) * tick;
+        double client = ((c1[0] + c1[1]) - (c0[0] + c0[1])) * tick;
+        double busy = (mt1[0] - mt0[0]) * tick;
+        double total = (mt1[1] - mt0[1]) * tick; // all cores
+        long d = Math.max(1, k);
+        put("herald_cpu_ms", f1(herald));
+        put("herald_cpu_ms_per_delivery", f3(herald / d));
+        put("herald_cpu_share_of_machine", f1(total > 0 ? 100 * herald / total : 0));
+        put("redis_cpu_ms", f1(redis));
+        put("redis_cpu_ms_per_1000", f1(redis * 1000 / d));
+        if (rs0 >= 0 && rs1 >= 0) { // the same CPU time to the nanosecond (utime+stime count whole clock ticks)
+            put("redis_schedstat_ms", f1((rs1 - rs0) / 1e6));
+            put("redis_schedstat_ms_per_1000", f1((rs1 - rs0) / 1e6 * 1000 / d));
+        }
+        put("pg_processes", pg.size());
+        put("pg_cpu_ms", f1(pgMs));
+        put("pg_cpu_ms_per_delivery", f3(pgMs / d));
+        put("client_cpu_ms_per_delivery", f3(client / d));
+        put("machine_busy_share", f1(total > 0 ? 100 * busy / total : 0));
+        put("other_cpu_share", f1(total > 0 ? 100 * Math.max(0, busy - herald - redis - pgMs - client) / total : 0));
+        StringBuilder rss = new StringBuilder();
+        for (int pid : o.serverPids) rss.append(rss.isEmpty() ? "" : " ").append(rssKb(pid) / 1024);
+        put("rss_mb_each", rss);
+        put("loadavg_end", loadavg());
+        put("closed_after_ready", closedAfterReady.get());
+        if (lastClose != null) put("last_close", lastClose);
+        put("unexpected_frames", unexpected.sum());
+        put("error_frames", errorFrames.sum());
+        if (lastError != null) put("last_error", lastError.replace('\n', ' '));
+        log("measured: " + k + " of " + m + " arrived in " + f3(wall) + " s; steady " + results.get("deliveries_per_second_steady")
+                + "/s; latency p50 " + results.get("latency_p50_ms") + " ms, p99 " + results.get("latency_p99_ms")
+                + " ms; Herald " + results.get("herald_cpu_ms_per_delivery") + " ms/delivery, Redis "
+                + results.get("redis_cpu_ms_per_1000") + " ms per 1000, PostgreSQL " + results.get("pg_cpu_ms_per_delivery")
+                + " ms/delivery; other CPU " + results.get("other_cpu_share") + " %");
+    }
+
     // ---- /proc -----------------------------------------------------------------------------------------------
     static long rssKb(int pid) {
         if (pid <= 0) return -1;
@@ -679,6 +1009,10 @@ public final class LoadClient {
         log("server RSS " + rssBefore / 1024 + " MB before, " + rssWith / 1024 + " MB with " + o.connections + " connections ("
                 + (rssWith - rssBefore) * 1024 / o.connections + " B per connection)");
 
+        if (notifyMode()) {
+            runNotify();
+            return;
+        }
         if (o.mode.equals("idle")) {
             if (o.holdSeconds > 0) {
                 Thread.sleep(o.holdSeconds * 1000L);
