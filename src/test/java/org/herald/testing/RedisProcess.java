@@ -16,23 +16,48 @@ import io.lettuce.core.api.StatefulRedisConnection;
 public final class RedisProcess implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/redis-server");
     private final int port;
+    private final List<String> extra;
     private Process process;
 
-    private RedisProcess(int port) {
+    private RedisProcess(int port, List<String> extra) {
         this.port = port;
+        this.extra = extra;
     }
 
     public static RedisProcess start() throws Exception {
+        return start(List.of());
+    }
+
+    /** With more redis-server options, e.g. {@code --replicaof 127.0.0.1 6379}. */
+    public static RedisProcess start(List<String> options) throws Exception {
+        RedisProcess r = new RedisProcess(freePort(), List.copyOf(options));
+        r.startAgain();
+        return r;
+    }
+
+    /**
+     * A Sentinel (redis-server --sentinel) watching {@code master} as {@code name}, quorum 1, that calls the master
+     * down after one second of silence.
+     */
+    public static RedisProcess sentinel(String name, RedisProcess master, Path dir) throws Exception {
+        int port = freePort();
+        Path conf = dir.resolve("sentinel-" + port + ".conf");
+        Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + dir + "\n"
+                + "sentinel monitor " + name + " 127.0.0.1 " + master.port() + " 1\n"
+                + "sentinel down-after-milliseconds " + name + " 1000\n"
+                + "sentinel failover-timeout " + name + " 5000\n");
+        RedisProcess r = new RedisProcess(port, List.of(conf.toString(), "--sentinel"));
+        r.startAgain();
+        return r;
+    }
+
+    private static int freePort() throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new AssertionError("the cluster tests need redis-server at " + BINARY + ": apt-get install -y redis-server");
         }
-        int port;
         try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+            return s.getLocalPort();
         }
-        RedisProcess r = new RedisProcess(port);
-        r.startAgain();
-        return r;
     }
 
     public String url() {
@@ -50,8 +75,16 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     public void startAgain() throws Exception {
-        process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "no"))
+        List<String> command = new java.util.ArrayList<>();
+        command.add(BINARY.toString());
+        if (extra.contains("--sentinel")) {
+            command.addAll(extra);
+        } else {
+            command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--protected-mode", "no"));
+            command.addAll(extra);
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
