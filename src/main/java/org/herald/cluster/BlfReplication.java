@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The BLF state across a cluster. The node holding a PBX's AMI connection writes each change of that PBX into two
  * Redis hashes (extensions, PBX statuses) and publishes it; every other node applies it to its own state, whose
  * listeners then serve that node's panels (hub topic, GET /api/v1/blf) as if the PBX were connected here. A node
- * that starts, gets Redis back, or hands a PBX over reads the hashes.
+ * that starts, gets Redis back, or hands a PBX over reads the hashes; one that gets Redis back writes what it holds
+ * again.
  */
 public final class BlfReplication implements BlfState.Listener {
     private static final Logger log = LoggerFactory.getLogger(BlfReplication.class);
@@ -52,12 +53,21 @@ public final class BlfReplication implements BlfState.Listener {
         redis.pubSub().sync().subscribe(channel);
         telephony.mirroredBy(this::load);
         state.addListener(this);
-        cluster.onRecovered(() -> telephony.pbxIds().forEach(this::load));
+        cluster.onRecovered(() -> {
+            republish();
+            loadAll();
+        });
     }
 
     /** Takes the current state of the PBXs held elsewhere (call once their leases were settled). */
     public void loadAll() {
         telephony.pbxIds().forEach(this::load);
+    }
+
+    /** Writes and publishes the whole state of the PBXs this node holds (Redis may have come back empty). */
+    private void republish() {
+        changed(state.extensions());
+        state.pbxs().forEach(this::pbx);
     }
 
     /** Reads one PBX's state from Redis, unless this node holds it. */

@@ -50,7 +50,7 @@ public final class ClusterNode implements AutoCloseable {
         this.ttl = ttl;
         this.heartbeatInterval = ttl.dividedBy(3);
         this.presence = new ClusterPresence(redis, keys, node, hub, ttl, onlineChanges);
-        this.bus = new RedisBus(redis, keys, node, hub, ttl, () -> lost("a call failed"));
+        this.bus = new RedisBus(redis, keys, node, hub, ttl, () -> lost("a call failed"), () -> healthy);
         redis.pubSub().addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {

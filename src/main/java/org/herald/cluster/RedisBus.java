@@ -27,15 +27,22 @@ final class RedisBus implements Bus {
     private final String ttlMillis;
     private final Scripts route;
     private final Runnable onFailure;
+    private final java.util.function.BooleanSupplier reachable;
     private final String ownChannel;
 
-    RedisBus(RedisLink redis, ClusterKeys keys, String node, Hub hub, Duration presenceTtl, Runnable onFailure) {
+    /**
+     * @param reachable false while Redis is known to be away: calls are not even tried then (a Redis that hangs would
+     *                  cost every delivery the command timeout), until the health check sees it back
+     */
+    RedisBus(RedisLink redis, ClusterKeys keys, String node, Hub hub, Duration presenceTtl, Runnable onFailure,
+             java.util.function.BooleanSupplier reachable) {
         this.redis = redis;
         this.keys = keys;
         this.node = node;
         this.hub = hub;
         this.ttlMillis = Long.toString(presenceTtl.toMillis());
         this.onFailure = onFailure;
+        this.reachable = reachable;
         this.ownChannel = keys.nodeChannel(node);
         this.route = Scripts.load(redis.sync(), "route", ScriptOutputType.INTEGER);
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
@@ -57,6 +64,7 @@ final class RedisBus implements Bus {
     @Override
     public int toRecipient(RecipientId recipient, long seq, String deliveryId, String frame) {
         int local = hub.deliverLocal(recipient, seq, deliveryId, frame);
+        if (!reachable.getAsBoolean()) return local;
         try {
             Long remote = route.run(redis.sync(), new String[] {keys.presence(recipient), keys.nodes()}, node, ttlMillis,
                     keys.nodeChannelPrefix(), seq + "\n" + deliveryId + "\n" + recipient + "\n" + frame);
@@ -70,6 +78,7 @@ final class RedisBus implements Bus {
     @Override
     public void toTopic(String topic, String frame) {
         hub.publishLocal(topic, frame);
+        if (!reachable.getAsBoolean()) return;
         try {
             redis.sync().publish(keys.topicChannel(topic), node + "\n" + frame);
         } catch (RedisException e) {

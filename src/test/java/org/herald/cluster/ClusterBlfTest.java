@@ -73,7 +73,7 @@ class ClusterBlfTest {
     }
 
     @Test
-    void everyNodeShowsThePanelOfTheOneAmiConnectionAndTakesItOver() {
+    void everyNodeShowsThePanelOfTheOneAmiConnectionAndTakesItOver() throws Exception {
         a = node("node-a");
         await().atMost(Duration.ofSeconds(10)).until(() -> "inuse".equals(state(blf(a), "102")));
         b = node("node-b");
@@ -97,6 +97,24 @@ class ClusterBlfTest {
             assertThat(onA.drain()).as("the change once on node-a").noneMatch(f -> f.path("data").path("kind").asText().equals("state"));
             assertThat(onBPanel.drain()).as("the change once on node-b").noneMatch(f -> f.path("data").path("kind").asText().equals("state"));
             assertThat(state(blf(b), "101")).isEqualTo("ringing");
+        }
+
+        // Redis dies and comes back empty: the holder writes its state again, the other node's panel follows.
+        redis.kill();
+        redis.startAgain();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.api().get("/api/v1/cluster").json().get("redis").asText().equals("ok")
+                && a.api().get("/api/v1/cluster").json().get("redis").asText().equals("ok"));
+        pbx.setState("internal", "102", AmiTestServer.BUSY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "busy".equals(state(blf(b), "102")));
+        assertThat(state(blf(b), "101")).isEqualTo("ringing");
+        // A node that starts now reads the whole panel from Redis: the holder wrote it again (101 did not change).
+        TestHerald c = node("node-c");
+        try {
+            JsonNode onC = await().atMost(Duration.ofSeconds(10)).until(() -> blf(c), v -> v.get("pbx_connected").asBoolean());
+            assertThat(state(onC, "101")).isEqualTo("ringing");
+            assertThat(state(onC, "102")).isEqualTo("busy");
+        } finally {
+            c.close();
         }
 
         a.close();
