@@ -89,7 +89,7 @@ public final class BlfReplication implements BlfState.Listener {
         for (Extension e : changed) {
             if (!telephony.holds(e.key().pbx())) continue;
             String json = Json.write(write(e));
-            var async = redis.commands().async();
+            var async = redis.async();
             async.hset(extensions, field(e.key()), json);
             async.publish(channel, node + "\nE\n" + json);
         }
@@ -99,7 +99,7 @@ public final class BlfReplication implements BlfState.Listener {
     public void removed(List<ExtensionKey> keys) {
         for (ExtensionKey k : keys) {
             if (!telephony.holds(k.pbx())) continue;
-            var async = redis.commands().async();
+            var async = redis.async();
             async.hdel(extensions, field(k));
             async.publish(channel, node + "\nR\n" + Json.write(Map.of("pbx", k.pbx(), "context", k.context(), "exten", k.exten())));
         }
@@ -109,7 +109,7 @@ public final class BlfReplication implements BlfState.Listener {
     public void pbx(BlfState.PbxStatus status) {
         if (!telephony.holds(status.pbx())) return;
         String json = Json.write(status.view());
-        var async = redis.commands().async();
+        var async = redis.async();
         async.hset(pbxs, status.pbx(), json);
         async.publish(channel, node + "\nP\n" + json);
     }

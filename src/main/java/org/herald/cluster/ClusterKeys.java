@@ -8,6 +8,11 @@ import org.herald.core.RecipientId;
  * {@code n:<node>} (notifications for that node's sessions) and {@code t:<topic>} (topic events for every node).
  */
 record ClusterKeys(String prefix) {
+    /** On a Redis Cluster: {@code herald:} becomes {@code {herald:}}, one hash slot for every key (scripts span keys). */
+    static String hashTagged(String prefix) {
+        return prefix.contains("{") ? prefix : "{" + prefix + "}";
+    }
+
     String nodes() {
         return prefix + "nodes";
     }

@@ -45,7 +45,7 @@ public final class ClusterNode implements AutoCloseable {
         this.redis = redis;
         this.node = node;
         this.hub = hub;
-        this.keys = new ClusterKeys(config.redisPrefix());
+        this.keys = new ClusterKeys(redis.isCluster() ? ClusterKeys.hashTagged(config.redisPrefix()) : config.redisPrefix());
         Duration ttl = Durations.parse(config.presenceTtl());
         this.ttl = ttl;
         this.heartbeatInterval = ttl.dividedBy(3);
@@ -164,7 +164,7 @@ public final class ClusterNode implements AutoCloseable {
     private void recover() throws InterruptedException {
         presence.resync();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!bus.subscribed() && System.nanoTime() < deadline) Thread.sleep(100);
+        while (!bus.subscribed(Duration.ofMillis(500)) && System.nanoTime() < deadline) Thread.sleep(100);
         synchronized (this) {
             healthy = true;
         }

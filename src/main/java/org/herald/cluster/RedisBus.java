@@ -29,6 +29,8 @@ final class RedisBus implements Bus {
     private final Runnable onFailure;
     private final java.util.function.BooleanSupplier reachable;
     private final String ownChannel;
+    private static final String PROBE = "probe\n";
+    private final java.util.Map<String, java.util.concurrent.CountDownLatch> probes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param reachable false while Redis is known to be away: calls are not even tried then (a Redis that hangs would
@@ -86,13 +88,28 @@ final class RedisBus implements Bus {
         }
     }
 
-    /** True when Redis reports this node's channel subscribed (after a reconnect, once Lettuce subscribed again). */
-    boolean subscribed() {
-        Long n = redis.sync().pubsubNumsub(keys.nodeChannel(node)).get(keys.nodeChannel(node));
-        return n != null && n > 0;
+    /**
+     * True when a probe published to this node's own channel comes back within {@code wait}: after a reconnect, once
+     * Lettuce subscribed again (asking PUBSUB NUMSUB would not do on a Redis Cluster, which counts per shard).
+     */
+    boolean subscribed(Duration wait) throws InterruptedException {
+        String nonce = java.util.UUID.randomUUID().toString();
+        java.util.concurrent.CountDownLatch back = new java.util.concurrent.CountDownLatch(1);
+        probes.put(nonce, back);
+        try {
+            redis.sync().publish(ownChannel, PROBE + nonce);
+            return back.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } finally {
+            probes.remove(nonce);
+        }
     }
 
     private void onNodeMessage(String message) {
+        if (message.startsWith(PROBE)) {
+            var back = probes.get(message.substring(PROBE.length()));
+            if (back != null) back.countDown();
+            return;
+        }
         try {
             int a = message.indexOf('\n');
             int b = message.indexOf('\n', a + 1);

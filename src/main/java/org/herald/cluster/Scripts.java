@@ -2,7 +2,7 @@ package org.herald.cluster;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +20,7 @@ final class Scripts {
         this.type = type;
     }
 
-    static Scripts load(RedisCommands<String, String> redis, String name, ScriptOutputType type) {
+    static Scripts load(RedisClusterCommands<String, String> redis, String name, ScriptOutputType type) {
         try (InputStream in = Scripts.class.getResourceAsStream("/cluster/" + name + ".lua")) {
             if (in == null) throw new IllegalStateException("script " + name + " is missing from the jar");
             String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -30,7 +30,7 @@ final class Scripts {
         }
     }
 
-    <T> T run(RedisCommands<String, String> redis, String[] keys, String... args) {
+    <T> T run(RedisClusterCommands<String, String> redis, String[] keys, String... args) {
         try {
             return redis.evalsha(sha, type, keys, args);
         } catch (RedisNoScriptException e) {

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 public record ClusterConfig(
         @Doc("Redis that joins the nodes of a cluster: `redis://[:password@]host:6379/0`, `rediss://…` (TLS) or "
-                + "`redis-sentinel://host:26379,host2:26379/0#mymaster`. Empty: a single node, nothing shared but the database.")
+                + "`redis-sentinel://host:26379,host2:26379/0#mymaster`, or a Redis Cluster's seed nodes "
+                + "`redis-cluster://[:password@]host:6379,host2:6379`. Empty: a single node, nothing shared but the database.")
         String redis,
         @Doc("Prefix of every Redis key and channel Herald uses; several Herald clusters may share one Redis.")
         String redisPrefix,

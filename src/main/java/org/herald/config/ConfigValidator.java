@@ -227,8 +227,8 @@ final class ConfigValidator {
         Duration lease = v.duration("cluster.leader_lease", c.leaderLease());
         if (lease != null && lease.toMillis() < 1000) v.problem("cluster.leader_lease", "must be at least 1s");
         if (!c.redisPrefix().matches("[A-Za-z0-9:_.{}-]*")) v.problem("cluster.redis_prefix", "letters, digits and :_.{}- only");
-        if (c.redis() != null && !c.redis().matches("(redis|rediss|redis-sentinel|rediss-sentinel)://.+")) {
-            v.problem("cluster.redis", "must be a redis://, rediss:// or redis-sentinel:// URL");
+        if (c.redis() != null && !c.redis().matches("(redis|rediss|redis-sentinel|rediss-sentinel|redis-cluster|rediss-cluster)://.+")) {
+            v.problem("cluster.redis", "must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URL");
         }
     }
 

@@ -117,7 +117,7 @@ class ConfigLoaderTest {
                 "HERALD_CLUSTER_PRESENCE_TTL", "100ms",
                 "HERALD_CLUSTER_LEADER_LEASE", "soon")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("cluster.redis: must be a redis://, rediss:// or redis-sentinel:// URL")
+                .hasMessageContaining("cluster.redis: must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URL")
                 .hasMessageContaining("cluster.redis: a cluster needs a database its nodes share")
                 .hasMessageContaining("cluster.presence_ttl: must be at least 1s")
                 .hasMessageContaining("cluster.leader_lease");

@@ -51,6 +51,38 @@ public final class RedisProcess implements AutoCloseable {
         return r;
     }
 
+    /**
+     * A Redis Cluster of {@code shards} masters (no replicas) on free ports, its slots spread by
+     * {@code redis-cli --cluster create}; the caller closes every process.
+     */
+    public static List<RedisProcess> cluster(int shards, Path dir) throws Exception {
+        List<RedisProcess> nodes = new java.util.ArrayList<>();
+        List<String> create = new java.util.ArrayList<>(List.of("/usr/bin/redis-cli", "--cluster", "create"));
+        for (int i = 0; i < shards; i++) {
+            int port = freePort();
+            RedisProcess r = new RedisProcess(port, List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                    dir.resolve("nodes-" + port + ".conf").toString(), "--dir", dir.toString()));
+            r.startAgain();
+            nodes.add(r);
+            create.add("127.0.0.1:" + port);
+        }
+        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        Process p = new ProcessBuilder(create).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException("redis-cli --cluster create failed: " + out);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (RedisProcess n : nodes) {
+            while (true) {
+                try (RedisClient c = RedisClient.create(n.url()); StatefulRedisConnection<String, String> conn = c.connect()) {
+                    if (conn.sync().clusterInfo().contains("cluster_state:ok")) break;
+                }
+                if (System.nanoTime() > deadline) throw new IllegalStateException("the Redis Cluster did not become ok");
+                Thread.sleep(100);
+            }
+        }
+        return nodes;
+    }
+
     private static int freePort() throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new AssertionError("the cluster tests need redis-server at " + BINARY + ": apt-get install -y redis-server");
