@@ -96,7 +96,7 @@ final class ClusterPresence implements Presence, AutoCloseable {
 
     /** Refreshes this node's heartbeat; true when its entries were still in Redis. Throws when Redis is down. */
     boolean heartbeat() {
-        String info = org.herald.core.Json.write(java.util.Map.of("connections", hub.size(), "recipients", hub.localCounts().size()));
+        String info = org.herald.core.Json.write(java.util.Map.of("connections", hub.size(), "recipients", hub.recipients()));
         Long had = heartbeat.run(redis.sync(), new String[] {keys.nodes()}, node, ttlMillis, keys.prefix(), info);
         return had == 1L && !stale;
     }

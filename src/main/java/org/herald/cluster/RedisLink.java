@@ -70,12 +70,7 @@ public final class RedisLink implements AutoCloseable {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(COMMAND_TIMEOUT);
         RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(socketOptions())
-                .build());
+        client.setOptions(options());
         try {
             var commands = client.connect(StringCodec.UTF8);
             commands.sync().ping();
@@ -103,11 +98,7 @@ public final class RedisLink implements AutoCloseable {
             seeds.add(seed);
         }
         RedisClusterClient client = RedisClusterClient.create(seeds);
-        client.setOptions(ClusterClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(socketOptions())
+        client.setOptions(ClusterClientOptions.builder(options())
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                 .build());
@@ -122,8 +113,14 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
-    private static SocketOptions socketOptions() {
-        return SocketOptions.builder().connectTimeout(Duration.ofSeconds(3)).keepAlive(true).build();
+    /** Reconnect by itself, but refuse commands while disconnected: a caller must not wait for a Redis that is away. */
+    private static ClientOptions options() {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(3)).keepAlive(true).build())
+                .build();
     }
 
     public RedisClusterCommands<String, String> sync() {

@@ -162,6 +162,11 @@ public final class Hub implements Presence {
         return out;
     }
 
+    /** Recipients with at least one connection to this node. */
+    public int recipients() {
+        return byRecipient.size();
+    }
+
     public int size() {
         int n = 0;
         for (Set<Session> s : byRecipient.values()) n += s.size();

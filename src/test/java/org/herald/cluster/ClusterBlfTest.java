@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.herald.core.Json;
+import org.herald.telephony.BlfTwoNodesTest;
 import org.herald.testing.AmiTestServer;
 import org.herald.testing.RedisProcess;
 import org.herald.testing.TestDatabase;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * states; a change reaches the subscribers of every node once; when the holder stops, another node takes over.
  */
 class ClusterBlfTest {
-    static final String USER = "blfpanel", SECRET = "blfpanel-secret";
+    static final String USER = BlfTwoNodesTest.USER, SECRET = BlfTwoNodesTest.SECRET;
     AmiTestServer pbx;
     TestDatabase db;
     RedisProcess redis;
@@ -47,13 +46,7 @@ class ClusterBlfTest {
     }
 
     TestHerald node(String id) {
-        return TestHerald.builder().sharedDatabase(db)
-                .env("HERALD_QUEUE_NODE_ID", id)
-                .env("HERALD_CLUSTER_REDIS", redis.url())
-                .env("HERALD_CLUSTER_LEADER_LEASE", "2s")
-                .env("HERALD_BLF_PBXS", Json.write(List.of(Map.of("id", "main", "host", "127.0.0.1", "port", pbx.port(),
-                        "username", USER, "secret", SECRET))))
-                .start();
+        return BlfTwoNodesTest.nodeOn(db, pbx, id).env("HERALD_CLUSTER_REDIS", redis.url()).start();
     }
 
     static JsonNode blf(TestHerald node) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,17 +31,7 @@ class ClusterBehindNginxTest {
             TestHerald a = node(db, redis, "node-a");
             TestHerald b = node(db, redis, "node-b");
             int port = ReverseProxyTest.freePort();
-            Path conf = dir.resolve("nginx.conf");
-            for (String d : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) Files.createDirectories(dir.resolve(d));
-            Files.writeString(conf, """
-                    worker_processes 1;
-                    error_log %1$s/nginx-error.log;
-                    pid %1$s/nginx.pid;
-                    events { worker_connections 256; }
-                    http {
-                        access_log off;
-                        client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
-                        uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+            Path conf = ReverseProxyTest.nginxConf(dir, """
                         upstream herald {
                             least_conn;
                             server 127.0.0.1:%3$d max_fails=1 fail_timeout=10s;
@@ -68,7 +57,6 @@ class ClusterBehindNginxTest {
                                 proxy_read_timeout 75s;
                             }
                         }
-                    }
                     """.formatted(dir, port, a.server().port(), b.server().port()));
             List<WsClient> browsers = new ArrayList<>();
             try (var nginx = ReverseProxyTest.Proxy.start(port, dir.resolve("nginx-error.log"), "/usr/sbin/nginx", "-p", dir.toString(),

@@ -54,17 +54,7 @@ class ReverseProxyTest {
     @Test
     void throughNginx() throws Exception {
         int port = freePort();
-        Path conf = dir.resolve("nginx.conf");
-        for (String d : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) Files.createDirectories(dir.resolve(d));
-        Files.writeString(conf, """
-                worker_processes 1;
-                error_log %1$s/nginx-error.log;
-                pid %1$s/nginx.pid;
-                events { worker_connections 256; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+        Path conf = nginxConf(dir, """
                     server {
                         listen 127.0.0.1:%2$d;
                         client_max_body_size 1m;
@@ -89,7 +79,6 @@ class ReverseProxyTest {
                             proxy_read_timeout 75s;
                         }
                     }
-                }
                 """.formatted(dir, port, herald.server().port(), herald.server().abills().adminPages().port()));
         try (Proxy nginx = Proxy.start(port, dir.resolve("nginx-error.log"), "/usr/sbin/nginx", "-p", dir.toString(), "-c", conf.toString(),
                 "-g", "daemon off;")) {
@@ -189,6 +178,23 @@ class ReverseProxyTest {
             return Json.MAPPER.readerFor(JsonNode.class).readValues(new java.io.InputStreamReader(s.getInputStream(),
                     StandardCharsets.UTF_8)).next().toString();
         }
+    }
+
+    /** An nginx.conf in {@code dir} that runs unprivileged there, with {@code http} (upstreams, servers) in its http block. */
+    static Path nginxConf(Path dir, String http) throws IOException {
+        for (String d : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) Files.createDirectories(dir.resolve(d));
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(conf, """
+                worker_processes 1;
+                error_log %1$s/nginx-error.log;
+                pid %1$s/nginx.pid;
+                events { worker_connections 256; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
+                    uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+                """.formatted(dir) + http + "}\n");
+        return conf;
     }
 
     static int freePort() throws IOException {

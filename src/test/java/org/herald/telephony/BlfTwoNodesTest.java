@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * Two Herald nodes on one PostgreSQL database and one PBX: only the holder of the lease {@code ami:main} logs in to
  * AMI; when it stops, the other node takes the lease and the connection over.
  */
-class BlfTwoNodesTest {
-    static final String USER = "blfpanel", SECRET = "blfpanel-secret";
+public class BlfTwoNodesTest {
+    public static final String USER = "blfpanel", SECRET = "blfpanel-secret";
     static final Duration LEASE = Duration.ofSeconds(2);
     AmiTestServer pbx;
     TestDatabase db;
@@ -44,12 +44,16 @@ class BlfTwoNodesTest {
     }
 
     TestHerald node(String id) {
+        return nodeOn(db, pbx, id).start();
+    }
+
+    /** A node on the shared database with the one PBX {@code main} and a 2 s leader lease. */
+    public static TestHerald.Builder nodeOn(TestDatabase db, AmiTestServer pbx, String id) {
         return TestHerald.builder().sharedDatabase(db)
                 .env("HERALD_QUEUE_NODE_ID", id)
                 .env("HERALD_CLUSTER_LEADER_LEASE", "2s")
                 .env("HERALD_BLF_PBXS", Json.write(List.of(Map.of("id", "main", "host", "127.0.0.1", "port", pbx.port(),
-                        "username", USER, "secret", SECRET))))
-                .start();
+                        "username", USER, "secret", SECRET))));
     }
 
     static JsonNode blf(TestHerald node) {
