@@ -313,8 +313,8 @@ public final class HeraldServer implements AutoCloseable {
         }
         started.add(http);
         started.add(ws);
-        log.info("Herald ready on port {} in {} ms (node {}, database {})", port, (System.nanoTime() - t0) / 1_000_000,
-                node, database.dialect().name().toLowerCase());
+        log.info("Herald ready on port {} in {} ms (node {}, database {}, transport {})", port, (System.nanoTime() - t0) / 1_000_000,
+                node, database.dialect().name().toLowerCase(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
         return this;
     }
 
