@@ -174,6 +174,9 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
         void open(List<String> early) {
             session = new Session(Ids.newId(clock), admin, Set.of(), this);
             session.onClose(() -> hub.unregister(session));
+            session.onCatchUp(() -> {
+                if (session.holdForCatchUp()) blocking.execute(this::catchUp);
+            });
             if (!hub.register(session)) {
                 ws.writeTextMessage(AbillsFrames.close("Too many connections")).onComplete(x -> ws.close());
                 return;
@@ -208,21 +211,42 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
         /** What waited for this admin while no page was open. */
         private void replay() {
             try {
-                BrowserStore.Backlog backlog = browserStore.backlog(admin, null, REPLAY_LIMIT);
-                List<String> frames = new ArrayList<>();
-                Set<String> ids = new HashSet<>();
-                long through = 0;
-                for (BrowserStore.Entry e : backlog.entries()) {
-                    frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
-                    ids.add(e.delivery().id());
-                    through = Math.max(through, e.delivery().seq());
-                }
-                long last = through;
-                context.runOnContext(v -> session.finishReplay("{}", frames, ids, last));
+                Waiting w = waiting();
+                context.runOnContext(v -> session.finishReplay("{}", w.frames(), new HashSet<>(w.ids()), w.through()));
             } catch (RuntimeException e) {
                 log.error("ABillS browser: replay for {} failed; closing so the page reconnects", admin, e);
                 context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem"));
             }
+        }
+
+        /**
+         * After the cluster bus was away: what waited for this admin meanwhile. ABillS pages keep no sequence number,
+         * so this is what is still waiting (a notification sent meanwhile on another node's page is not repeated).
+         */
+        private void catchUp() {
+            try {
+                session.takeCatchUpSince();
+                Waiting w = waiting();
+                context.runOnContext(v -> session.finishCatchUp(w.frames(), w.ids(), w.through()));
+            } catch (RuntimeException e) {
+                log.warn("ABillS browser: catch-up for {} failed; closing so the page reconnects: {}", admin, e.toString());
+                context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem"));
+            }
+        }
+
+        private record Waiting(List<String> frames, List<String> ids, long through) {}
+
+        private Waiting waiting() {
+            BrowserStore.Backlog backlog = browserStore.backlog(admin, null, REPLAY_LIMIT);
+            List<String> frames = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            long through = 0;
+            for (BrowserStore.Entry e : backlog.entries()) {
+                frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
+                ids.add(e.delivery().id());
+                through = Math.max(through, e.delivery().seq());
+            }
+            return new Waiting(frames, ids, through);
         }
 
         private void onText(String text) {
