@@ -151,13 +151,7 @@ public final class HeraldServer implements AutoCloseable {
         started.add(database);
         database.migrate();
 
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.config().commonTags("node", node);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
-        new UptimeMetrics().bindTo(metrics);
+        PrometheusMeterRegistry metrics = metrics(node);
 
         WebhookOutbox outbox = new WebhookOutbox(config.webhooks().stream()
                 .map(w -> new WebhookOutbox.Target(w.url(), w.events())).toList(), clock);
@@ -169,22 +163,8 @@ public final class HeraldServer implements AutoCloseable {
 
         Hub hub = new Hub(config.hub().maxConnectionsPerRecipient(), config.hub().maxConnectionsPerIp());
         this.hub = hub;
-        AtomicReference<Bus> busOf = new AtomicReference<>();
-        BiConsumer<RecipientId, Boolean> presenceEvents = (recipient, online) -> busOf.get().toTopic(PRESENCE_TOPIC,
-                Frames.event(PRESENCE_TOPIC, Map.of("recipient", recipient.toString(), "online", online)));
-        Presence presence = hub;
-        if (config.cluster().enabled()) {
-            cluster = ClusterNode.join(config.cluster(), node, hub, presenceEvents);
-            started.add(cluster);
-            busOf.set(cluster.bus());
-            presence = cluster.presence();
-        } else {
-            busOf.set(new LocalBus(hub));
-            hub.onPresenceChange(presenceEvents);
-        }
-        Bus bus = busOf.get();
-        metrics.gauge("herald_hub_connections", hub, Hub::size);
-        if (cluster != null) metrics.gauge("herald_cluster_redis_up", cluster, c -> c.redisReachable() ? 1 : 0);
+        Bus bus = joinBus(node, hub, metrics);
+        Presence presence = cluster != null ? cluster.presence() : hub;
 
         Map<String, Channel> channelsByName = new LinkedHashMap<>();
         int writers = database.dialect() == org.herald.store.Dialect.H2 ? 1 : GROUP_COMMIT_WRITERS;
@@ -332,6 +312,38 @@ public final class HeraldServer implements AutoCloseable {
         telephony.start(leadership);
         leadership.start(); // the first round runs here: a lone node connects at once
         started.add(leadership); // stops before telephony: steps down, then releases the leases
+    }
+
+    private static PrometheusMeterRegistry metrics(String node) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().commonTags("node", node);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        return metrics;
+    }
+
+    /**
+     * The bus of this node: the local one, or with {@code cluster.redis} the cluster's (then {@link #cluster} is set).
+     * Presence events ({@code presence} topic) go through it: per node alone, or once per cluster.
+     */
+    private Bus joinBus(String node, Hub hub, PrometheusMeterRegistry metrics) {
+        AtomicReference<Bus> busOf = new AtomicReference<>();
+        BiConsumer<RecipientId, Boolean> presenceEvents = (recipient, online) -> busOf.get().toTopic(PRESENCE_TOPIC,
+                Frames.event(PRESENCE_TOPIC, Map.of("recipient", recipient.toString(), "online", online)));
+        metrics.gauge("herald_hub_connections", hub, Hub::size);
+        if (config.cluster().enabled()) {
+            cluster = ClusterNode.join(config.cluster(), node, hub, presenceEvents);
+            started.add(cluster);
+            metrics.gauge("herald_cluster_redis_up", cluster, c -> c.redisReachable() ? 1 : 0);
+            busOf.set(cluster.bus());
+        } else {
+            busOf.set(new LocalBus(hub));
+            hub.onPresenceChange(presenceEvents);
+        }
+        return busOf.get();
     }
 
     private WebPush webPush(Database database) {
