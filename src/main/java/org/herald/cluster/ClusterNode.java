@@ -136,7 +136,8 @@ public final class ClusterNode implements AutoCloseable {
         healthy = false;
         lostAt = System.nanoTime();
         hub.busLost();
-        log.warn("Redis {} unreachable ({}): serving this node's connections only until it is back", redis.shownUrl(), why);
+        log.warn("cluster bus on Redis {} interrupted ({}): serving this node's connections only until it is back",
+                redis.shownUrl(), why);
         wake.release();
     }
 
@@ -150,8 +151,10 @@ public final class ClusterNode implements AutoCloseable {
                 if (!healthy) {
                     recover();
                 } else if (!present) {
-                    log.warn("Redis had lost this node's presence (restarted, or this node was silent too long); writing it again");
-                    presence.resync();
+                    // Redis restarted unseen, or the others reaped this node (a pause longer than the presence TTL):
+                    // meanwhile its recipients looked offline elsewhere, so their notifications wait in the queue.
+                    lost("this node's presence was missing (Redis restarted, or this node was silent longer than "
+                            + "cluster.presence_ttl)");
                 }
             } catch (InterruptedException e) {
                 return;
@@ -177,7 +180,7 @@ public final class ClusterNode implements AutoCloseable {
                 log.warn("after Redis came back: {}", e.toString());
             }
         }
-        log.info("Redis {} reachable again after {} s: presence written again, {} sessions reading what they missed",
+        log.info("cluster bus on Redis {} back after {} s: presence written again, {} sessions reading what they missed",
                 redis.shownUrl(), (System.nanoTime() - lostAt) / 1_000_000_000, sessions);
     }
 

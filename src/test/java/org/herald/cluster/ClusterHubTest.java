@@ -173,6 +173,24 @@ class ClusterHubTest {
     }
 
     @Test
+    void aNodeTheOthersTookForDeadWritesItsPresenceAgainAndCatchesUp() {
+        try (WsClient onB = connect(b, "admin:11");
+             io.lettuce.core.RedisClient c = io.lettuce.core.RedisClient.create(redis.url());
+             var redisCli = c.connect()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.api().get("/api/v1/presence/admin:11").json().get("online").asBoolean());
+            // as after a pause of node-b longer than the presence TTL: the others reaped it
+            redisCli.sync().zrem(PREFIX + "nodes", "node-b");
+            redisCli.sync().hdel(PREFIX + "p:admin:11", "node-b");
+            String id = notify(a, "admin:11", "while node-b looked dead");
+            assertThat(onB.nextOfType("notification").get("delivery").asText()).isEqualTo(id);
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.api().get("/api/v1/presence/admin:11").json().get("online").asBoolean());
+            String next = notify(a, "admin:11", "after");
+            assertThat(onB.nextOfType("notification").get("delivery").asText()).isEqualTo(next);
+            assertThat(onB.drain()).noneMatch(f -> f.path("delivery").asText().equals(id));
+        }
+    }
+
+    @Test
     void theClusterEndpointListsTheLiveNodes() {
         JsonNode info = b.api().get("/api/v1/cluster").json();
         assertThat(info.get("node").asText()).isEqualTo("node-b");
