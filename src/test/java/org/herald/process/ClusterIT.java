@@ -172,6 +172,23 @@ class ClusterIT {
                 .filter(e -> e.path("data").path("extensions").findValuesAsText("state").contains(state)).count();
     }
 
+    @org.junit.jupiter.api.Test
+    void aNodeWhoseRedisIsDownExitsWithStatus2AndSaysWhy(@TempDir Path work) throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        try (TestDatabase db = TestDatabase.create(Kind.POSTGRESQL)) {
+            var node = HeraldProcess.builder("node-x", work.resolve("x")).database(db.url(), db.user())
+                    .env("HERALD_CLUSTER_REDIS", "redis://:hunter2@127.0.0.1:" + deadPort);
+            org.assertj.core.api.Assertions.assertThatThrownBy(node::start)
+                    .hasMessageContaining("exited with status 2")
+                    .hasMessageContaining("herald: cluster.redis: cannot reach Redis at redis://***@127.0.0.1:" + deadPort)
+                    .hasMessageNotContaining("hunter2")
+                    .hasMessageNotContaining("\tat ");
+        }
+    }
+
     private static HeraldProcess random(List<HeraldProcess> nodes) {
         return nodes.get(ThreadLocalRandom.current().nextInt(nodes.size()));
     }
