@@ -49,7 +49,15 @@ public final class NotificationStore {
      */
     public void insertAll(List<NewNotification> items) {
         db.jdbi().useTransaction(h -> {
-            for (NewNotification item : items) write(h, item);
+            // one prepared batch per table: the statements are set up once and travel together
+            PreparedBatch batch = h.prepareBatch(INSERT_NOTIFICATION);
+            List<Delivery> deliveries = new java.util.ArrayList<>();
+            for (NewNotification item : items) {
+                bindNotification(batch, item).add();
+                deliveries.addAll(item.deliveries());
+            }
+            batch.execute();
+            insertDeliveries(h, deliveries);
         });
     }
 
@@ -61,25 +69,31 @@ public final class NotificationStore {
         return e;
     }
 
+    private static final String INSERT_NOTIFICATION = "INSERT INTO notifications (id, idempotency_key, request_hash, response, "
+            + "type, title, body, html, data, template, lang, priority, provider, created_at, send_at, expires_at) VALUES (:id, :key, "
+            + ":hash, :response, :type, :title, :body, :html, :data, :template, :lang, :priority, :provider, :created, :sendAt, :expires)";
+
     private void write(Handle h, NewNotification item) {
+        bindNotification(h.createUpdate(INSERT_NOTIFICATION), item).execute();
+        insertDeliveries(h, item.deliveries());
+    }
+
+    private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindNotification(S statement, NewNotification item) {
         Notification n = item.notification();
-        h.createUpdate("INSERT INTO notifications (id, idempotency_key, request_hash, response, type, title, body, html, data, "
-                        + "template, lang, priority, provider, created_at, send_at, expires_at) VALUES (:id, :key, :hash, :response, "
-                        + ":type, :title, :body, :html, :data, :template, :lang, :priority, :provider, :created, :sendAt, :expires)")
-                .bind("id", n.id()).bind("key", item.idempotencyKey()).bind("hash", item.requestHash()).bind("response", item.response())
+        return statement.bind("id", n.id()).bind("key", item.idempotencyKey()).bind("hash", item.requestHash())
+                .bind("response", item.response())
                 .bind("type", n.type()).bind("title", n.title()).bind("body", n.text()).bind("html", n.html())
                 .bind("data", n.data() == null ? null : Json.write(n.data()))
                 .bind("template", n.template()).bind("lang", n.lang()).bind("priority", n.priority())
                 .bind("provider", n.provider()).bind("created", Times.millis(n.createdAt()))
-                .bind("sendAt", Times.millis(n.sendAt())).bind("expires", Times.millis(n.expiresAt()))
-                .execute();
-        insertDeliveries(h, item.deliveries());
+                .bind("sendAt", Times.millis(n.sendAt())).bind("expires", Times.millis(n.expiresAt()));
     }
 
     /** The browser channel's deliveries carry the recipient's next sequence number. */
     public static final String SEQUENCED_CHANNEL = "browser";
 
     private void insertDeliveries(Handle h, List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) return;
         PreparedBatch batch = h.prepareBatch("INSERT INTO deliveries (id, notification_id, recipient, channel, status, priority, due_at, "
                 + "expires_at, attempts, last_error, created_at, updated_at, seq) VALUES (:id, :nid, :to, :channel, :status, :priority, :due, "
                 + ":expires, 0, :error, :created, :created, :seq)");
