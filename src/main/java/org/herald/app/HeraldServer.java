@@ -1,13 +1,5 @@
 package org.herald.app;
 
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -20,10 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.herald.channel.Channel;
-import org.herald.cluster.Leadership;
 import org.herald.channel.ChannelRegistry;
 import org.herald.channel.browser.BrowserChannel;
 import org.herald.channel.inbox.InboxChannel;
@@ -63,7 +53,6 @@ import org.herald.hub.Hub;
 import org.herald.hub.HubSettings;
 import org.herald.hub.LocalBus;
 import org.herald.hub.Presence;
-import org.herald.cluster.BlfReplication;
 import org.herald.cluster.ClusterNode;
 import org.herald.core.RecipientId;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,7 +81,6 @@ import org.herald.store.Database;
 import org.herald.store.DeliveryStore;
 import org.herald.store.GroupCommit;
 import org.herald.store.InboxStore;
-import org.herald.store.LeaseStore;
 import org.herald.store.NotificationStore;
 import org.herald.store.RecipientStore;
 import org.herald.store.WebhookEventStore;
@@ -151,7 +139,7 @@ public final class HeraldServer implements AutoCloseable {
         started.add(database);
         database.migrate();
 
-        PrometheusMeterRegistry metrics = metrics(node);
+        PrometheusMeterRegistry metrics = ServerMetrics.registry(node);
 
         WebhookOutbox outbox = new WebhookOutbox(config.webhooks().stream()
                 .map(w -> new WebhookOutbox.Target(w.url(), w.events())).toList(), clock);
@@ -260,7 +248,7 @@ public final class HeraldServer implements AutoCloseable {
                 .setMaxWebSocketFrameSize(Math.max(65536, hubSettings.maxFrameBytes() * 4))
                 .setMaxWebSocketMessageSize(Math.max(65536, hubSettings.maxFrameBytes() * 4)));
 
-        queueDepthGauges(metrics, deliveries);
+        started.add(ServerMetrics.queueDepth(metrics, deliveries));
         dispatcher.start();
         started.add(dispatcher);
         sweeper.start();
@@ -287,42 +275,15 @@ public final class HeraldServer implements AutoCloseable {
         }
         port = http.start(config.http().host(), config.http().port());
         if (telephony != null) {
-            BlfReplication replication = cluster != null ? new BlfReplication(cluster, telephony) : null;
-            startTelephony(node);
-            if (replication != null) replication.loadAll();
+            AutoCloseable leadership = TelephonyStartup.start(telephony, database, cluster, node,
+                    Durations.parse(config.cluster().leaderLease()), clock);
+            if (leadership != null) started.add(leadership);
         }
         started.add(http);
         started.add(ws);
         log.info("Herald ready on port {} in {} ms (node {}, database {}, transport {})", port, (System.nanoTime() - t0) / 1_000_000,
                 node, database.dialect().name().toLowerCase(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
         return this;
-    }
-
-    /**
-     * A shared database may have other nodes: each PBX's one AMI connection goes to the holder of its lease. The
-     * embedded H2 database has this process alone, so it connects at once (no lease left by a crash to wait out).
-     */
-    private void startTelephony(String node) {
-        if (!database.dialect().sharedByNodes()) {
-            telephony.start();
-            return;
-        }
-        Leadership leadership = new Leadership(new LeaseStore(database, clock), node,
-                Durations.parse(config.cluster().leaderLease()), clock);
-        telephony.start(leadership);
-        leadership.start(); // the first round runs here: a lone node connects at once
-        started.add(leadership); // stops before telephony: steps down, then releases the leases
-    }
-
-    private static PrometheusMeterRegistry metrics(String node) {
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.config().commonTags("node", node);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
-        new UptimeMetrics().bindTo(metrics);
-        return metrics;
     }
 
     /**
@@ -360,22 +321,6 @@ public final class HeraldServer implements AutoCloseable {
     /** The Web Push clean-up job (null when Web Push is off); tests run it on demand. */
     public PushCleanup pushCleanup() {
         return pushCleanup;
-    }
-
-    private void queueDepthGauges(PrometheusMeterRegistry metrics, DeliveryStore deliveries) {
-        MultiGauge depth = MultiGauge.builder("herald_deliveries").description("deliveries by status and channel").register(metrics);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                List<MultiGauge.Row<?>> rows = new ArrayList<>();
-                deliveries.countByStatusAndChannel().forEach((status, byChannel) -> byChannel.forEach((channel, n) ->
-                        rows.add(MultiGauge.Row.of(Tags.of("status", status, "channel", channel), n))));
-                depth.register(rows, true);
-            } catch (RuntimeException e) {
-                log.debug("queue depth gauge: {}", e.toString());
-            }
-        }, 0, 15, TimeUnit.SECONDS);
-        started.add(timer::shutdown);
     }
 
     private String nodeId() {

@@ -10,7 +10,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +22,9 @@ import java.util.regex.Pattern;
 import org.herald.core.Ids;
 import org.herald.core.Json;
 import org.herald.core.RecipientId;
+import org.herald.hub.BacklogFrames;
 import org.herald.hub.CloseReason;
 import org.herald.hub.EncodedFrame;
-import org.herald.hub.Frames;
 import org.herald.hub.Hub;
 import org.herald.hub.Session;
 import org.herald.hub.Transport;
@@ -211,8 +210,8 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
         /** What waited for this admin while no page was open. */
         private void replay() {
             try {
-                Waiting w = waiting();
-                context.runOnContext(v -> session.finishReplay("{}", w.frames(), new HashSet<>(w.ids()), w.through()));
+                BacklogFrames w = waiting();
+                context.runOnContext(v -> session.finishReplay("{}", w, null));
             } catch (RuntimeException e) {
                 log.error("ABillS browser: replay for {} failed; closing so the page reconnects", admin, e);
                 context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem"));
@@ -226,27 +225,16 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
         private void catchUp() {
             try {
                 session.takeCatchUpSince();
-                Waiting w = waiting();
-                context.runOnContext(v -> session.finishCatchUp(w.frames(), w.ids(), w.through()));
+                BacklogFrames w = waiting();
+                context.runOnContext(v -> session.finishCatchUp(w));
             } catch (RuntimeException e) {
                 log.warn("ABillS browser: catch-up for {} failed; closing so the page reconnects: {}", admin, e.toString());
                 context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem"));
             }
         }
 
-        private record Waiting(List<String> frames, List<String> ids, long through) {}
-
-        private Waiting waiting() {
-            BrowserStore.Backlog backlog = browserStore.backlog(admin, null, REPLAY_LIMIT);
-            List<String> frames = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            long through = 0;
-            for (BrowserStore.Entry e : backlog.entries()) {
-                frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
-                ids.add(e.delivery().id());
-                through = Math.max(through, e.delivery().seq());
-            }
-            return new Waiting(frames, ids, through);
+        private BacklogFrames waiting() {
+            return BacklogFrames.of(browserStore.backlog(admin, null, REPLAY_LIMIT).entries(), 0);
         }
 
         private void onText(String text) {

@@ -5,9 +5,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.herald.auth.ClientTokens;
 import org.herald.core.Ids;
@@ -143,18 +140,10 @@ final class ClientConnection {
     private void replay(Session s, Long since) {
         try {
             BrowserStore.Backlog backlog = deps.browserStore().backlog(s.recipient(), since, deps.settings().replayLimit());
-            List<String> frames = new ArrayList<>(backlog.entries().size());
-            Set<String> ids = new HashSet<>();
-            for (BrowserStore.Entry e : backlog.entries()) {
-                frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
-                ids.add(e.delivery().id());
-            }
-            long through = since == null ? 0 : since;
-            for (BrowserStore.Entry e : backlog.entries()) through = Math.max(through, e.delivery().seq());
-            frames.add(Frames.replayed(backlog.entries().size(), through));
+            BacklogFrames frames = BacklogFrames.of(backlog.entries(), since == null ? 0 : since);
             String connected = Frames.connected(s.recipient().toString(), backlog.lastSeq(), backlog.recovered());
-            long last = through;
-            context.runOnContext(v -> s.finishReplay(connected, frames, ids, last));
+            String replayed = Frames.replayed(backlog.entries().size(), frames.through());
+            context.runOnContext(v -> s.finishReplay(connected, frames, replayed));
         } catch (RuntimeException e) {
             log.error("replay for {} failed; closing so the client retries", s.recipient(), e);
             context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));
@@ -169,17 +158,9 @@ final class ClientConnection {
     private void catchUp(Session s) {
         try {
             long since = s.takeCatchUpSince();
-            BrowserStore.Backlog backlog = deps.browserStore().backlog(s.recipient(), since, deps.settings().replayLimit());
-            List<String> frames = new ArrayList<>(backlog.entries().size());
-            List<String> ids = new ArrayList<>(backlog.entries().size());
-            long through = since;
-            for (BrowserStore.Entry e : backlog.entries()) {
-                frames.add(Frames.notification(e.delivery().seq(), e.delivery().id(), e.notification()));
-                ids.add(e.delivery().id());
-                through = Math.max(through, e.delivery().seq());
-            }
-            long last = through;
-            context.runOnContext(v -> s.finishCatchUp(frames, ids, last));
+            BacklogFrames missed = BacklogFrames.of(
+                    deps.browserStore().backlog(s.recipient(), since, deps.settings().replayLimit()).entries(), since);
+            context.runOnContext(v -> s.finishCatchUp(missed));
         } catch (RuntimeException e) {
             log.warn("catch-up for {} failed; closing so the client reconnects and replays: {}", s.recipient(), e.toString());
             context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));

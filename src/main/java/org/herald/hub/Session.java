@@ -96,17 +96,18 @@ public final class Session {
     }
 
     /**
-     * Writes the connected frame and the backlog at the client's pace, then what was published meanwhile and is
-     * not already in the backlog.
+     * Writes the connected frame, the backlog and {@code endFrame} (when not null) at the client's pace, then what was
+     * published meanwhile and is not already in the backlog.
      */
-    public void finishReplay(String connectedFrame, List<String> backlogFrames, Set<String> backlogDeliveryIds, long through) {
-        List<String> frames = new ArrayList<>(backlogFrames.size() + 1);
+    public void finishReplay(String connectedFrame, BacklogFrames backlog, String endFrame) {
+        List<String> frames = new ArrayList<>(backlog.frames().size() + 2);
         frames.add(connectedFrame);
-        frames.addAll(backlogFrames);
+        frames.addAll(backlog.frames());
+        if (endFrame != null) frames.add(endFrame);
         synchronized (this) {
-            lastSeq = Math.max(lastSeq, through);
+            lastSeq = Math.max(lastSeq, backlog.through());
         }
-        transport.writePaced(frames, () -> drainHeld(new HashSet<>(backlogDeliveryIds)));
+        transport.writePaced(frames, () -> drainHeld(new HashSet<>(backlog.deliveryIds())));
     }
 
     /** The highest sequence number this session has been handed. */
@@ -140,17 +141,16 @@ public final class Session {
         return true;
     }
 
-    /**
-     * Writes what the session missed (read again from the database; {@code frameDeliveryIds} in the same order), except
-     * what reached it anyway, then what was published meanwhile.
-     */
-    public void finishCatchUp(List<String> frames, List<String> frameDeliveryIds, long through) {
+    /** Writes what the session missed (read again from the database), except what reached it anyway, then what was published meanwhile. */
+    public void finishCatchUp(BacklogFrames backlog) {
+        List<String> frames = backlog.frames();
+        List<String> ids = backlog.deliveryIds();
         List<String> missed = new ArrayList<>(frames.size());
-        Set<String> seen = new HashSet<>(frameDeliveryIds);
+        Set<String> seen = new HashSet<>(ids);
         synchronized (this) {
-            lastSeq = Math.max(lastSeq, through);
+            lastSeq = Math.max(lastSeq, backlog.through());
             for (int i = 0; i < frames.size(); i++) {
-                if (sinceLost == null || !sinceLost.contains(frameDeliveryIds.get(i))) missed.add(frames.get(i));
+                if (sinceLost == null || !sinceLost.contains(ids.get(i))) missed.add(frames.get(i));
             }
             sinceLost = null;
         }
