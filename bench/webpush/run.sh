@@ -24,7 +24,10 @@ done
 [ -f "$ROOT/target/herald.jar" ] || { echo "build Herald first: ./mvnw -B -q -DskipTests package" >&2; exit 1; }
 (cd "$DIR" && "$ROOT/mvnw" -B -q package) >/dev/null
 CP="$DIR/target/webpush-bench.jar:$DIR/target/lib/*:$ROOT/target/herald.jar:$ROOT/target/lib/*"
-JAVA=("$JAVA_HOME/bin/java" -XX:+UseParallelGC -cp "$CP")
+# a young generation of 256 MB: Conscrypt frees its native keys from finalizers, and with the small default young
+# generation of a one-core JVM the finalizer backlog makes the figures swing by 2x from one iteration to the next
+GC=(-XX:+UseParallelGC -Xmn256m)
+JAVA=("$JAVA_HOME/bin/java" "${GC[@]}" --enable-native-access=ALL-UNNAMED -cp "$CP")
 SERVICE_PID=""
 cleanup() { [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null || true; }
 trap cleanup EXIT
@@ -33,7 +36,7 @@ echo "# $(date -u +%FT%TZ) $(git -C "$ROOT" rev-parse --short HEAD) $("$JAVA_HOM
 echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "## encryption (JMH, one thread, pinned to core 0)"
 taskset -c 0 "${JAVA[@]}" org.openjdk.jmh.Main 'EncryptBenchmark|BouncyCastleEcdhBenchmark' -p plaintextBytes=256 \
-  "${JMH_ARGS[@]}" -jvmArgs "-XX:+UseParallelGC" 2>&1 | sed -n '/^Benchmark/,$p'
+  "${JMH_ARGS[@]}" -jvmArgs "${GC[*]} --enable-native-access=ALL-UNNAMED" 2>&1 | sed -n '/^Benchmark/,$p'
 
 echo "## sender -> local push service (service on core 1, sender on core 0, concurrency $CONCURRENCY)"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

@@ -6,7 +6,6 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.util.List;
-import javax.crypto.KeyAgreement;
 
 /**
  * Web Push message encryption (RFC 8291): an ephemeral ECDH key pair per message, the subscription's auth secret,
@@ -25,11 +24,13 @@ public final class PayloadEncryption {
     public static byte[] encrypt(byte[] plaintext, ECPublicKey uaPublic, byte[] authSecret) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        return encrypt(plaintext, uaPublic, authSecret, P256.generate(), salt);
+        Ecdh ecdh = Ecdh.preferred();
+        return encrypt(plaintext, uaPublic, authSecret, ecdh.generate(), salt, ecdh);
     }
 
     /** Encrypts with a given ephemeral key pair and salt (the RFC's test vector fixes both). */
-    public static byte[] encrypt(byte[] plaintext, ECPublicKey uaPublic, byte[] authSecret, KeyPair ephemeral, byte[] salt) {
+    public static byte[] encrypt(byte[] plaintext, ECPublicKey uaPublic, byte[] authSecret, KeyPair ephemeral, byte[] salt,
+            Ecdh ecdh) {
         if (plaintext.length > MAX_PLAINTEXT) {
             throw new IllegalArgumentException("plaintext of " + plaintext.length + " bytes exceeds " + MAX_PLAINTEXT);
         }
@@ -37,10 +38,7 @@ public final class PayloadEncryption {
         byte[] asPublic = P256.encode((ECPublicKey) ephemeral.getPublic());
         byte[] ecdhSecret;
         try {
-            KeyAgreement ka = KeyAgreement.getInstance("ECDH");
-            ka.init(ephemeral.getPrivate());
-            ka.doPhase(uaPublic, true);
-            ecdhSecret = ka.generateSecret();
+            ecdhSecret = ecdh.agree(ephemeral.getPrivate(), uaPublic);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("ECDH with the subscription's key failed: " + e.getMessage(), e);
         }

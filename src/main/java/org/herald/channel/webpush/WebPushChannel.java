@@ -48,6 +48,7 @@ public final class WebPushChannel implements Channel {
         this.fetchMode = fetchMode;
         this.messageTtl = messageTtl;
         this.clock = clock;
+        log.info("Web Push payload encryption: P-256 by {}", Ecdh.preferred().name());
     }
 
     @Override

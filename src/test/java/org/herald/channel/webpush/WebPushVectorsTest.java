@@ -1,5 +1,9 @@
 package org.herald.channel.webpush;
 
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,13 +43,19 @@ class WebPushVectorsTest {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    @Test
-    void rfc8291AppendixAMessageIsReproducedByteForByte() throws Exception {
+    static Stream<Ecdh> providers() {
+        return Stream.of(Ecdh.jdk(), Ecdh.conscrypt());
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void rfc8291AppendixAMessageIsReproducedByteForByte(Ecdh ecdh) throws Exception {
         JsonNode v = vectors.get("rfc8291");
         ECPublicKey ua = P256.publicKey(b64(v, "ua_public"));
         KeyPair ephemeral = new KeyPair(P256.publicKey(b64(v, "as_public")), P256.privateKey(b64(v, "as_private")));
 
-        byte[] body = PayloadEncryption.encrypt(b64(v, "plaintext_b64u"), ua, b64(v, "auth_secret"), ephemeral, b64(v, "salt"));
+        byte[] body = PayloadEncryption.encrypt(b64(v, "plaintext_b64u"), ua, b64(v, "auth_secret"), ephemeral,
+                b64(v, "salt"), ecdh);
 
         assertThat(b64(body)).isEqualTo(v.get("body").asText());
         assertThat(body).hasSize(v.get("body_length_octets").asInt());
@@ -59,6 +69,22 @@ class WebPushVectorsTest {
         ECPublicKey ua = P256.publicKey(b64(v, "ua_public"));
         byte[] plain = PushReceiver.decrypt(b64(v, "body"), P256.privateKey(b64(v, "ua_private")), ua, b64(v, "auth_secret"));
         assertThat(new String(plain, StandardCharsets.US_ASCII)).isEqualTo(v.get("plaintext_ascii").asText());
+    }
+
+    @Test
+    void onLinuxX8664EncryptionUsesConscrypt() {
+        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"));
+        assertThat(Ecdh.preferred().name()).startsWith("Conscrypt");
+    }
+
+    @Test
+    void aConscryptKeyPairAgreesWithTheJdkOnTheSharedSecret() throws Exception {
+        KeyPair ours = Ecdh.conscrypt().generate();
+        KeyPair browser = Ecdh.jdk().generate();
+        byte[] fromConscrypt = Ecdh.conscrypt().agree(ours.getPrivate(), (ECPublicKey) browser.getPublic());
+        byte[] fromJdk = Ecdh.jdk().agree(browser.getPrivate(),
+                P256.publicKey(P256.encode((ECPublicKey) ours.getPublic())));
+        assertThat(fromConscrypt).hasSize(32).isEqualTo(fromJdk);
     }
 
     @Test

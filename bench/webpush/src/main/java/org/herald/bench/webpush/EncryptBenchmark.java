@@ -2,9 +2,10 @@ package org.herald.bench.webpush;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.KeyAgreement;
+import org.herald.channel.webpush.Ecdh;
 import org.herald.channel.webpush.P256;
 import org.herald.channel.webpush.PayloadEncryption;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,6 +28,14 @@ public class EncryptBenchmark {
     @Param({"256", "3993"})
     int plaintextBytes;
 
+    /** Which provider does the P-256 work: Conscrypt (BoringSSL, what Herald uses on Linux x86-64) or the JDK. */
+    @Param({"conscrypt", "jdk"})
+    String provider;
+
+    Ecdh ecdh;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     byte[] plaintext;
     ECPublicKey browserKey;
     byte[] browserKeyBytes;
@@ -35,6 +44,7 @@ public class EncryptBenchmark {
 
     @Setup
     public void setup() {
+        ecdh = provider.equals("jdk") ? Ecdh.jdk() : Ecdh.conscrypt();
         String json = "{\"id\":\"0192f1c4-7d2a-7c3e-9a51-3f0e2b1c4d5e\",\"title\":\"Payment received\",\"text\":\"";
         StringBuilder sb = new StringBuilder(json);
         while (sb.length() < plaintextBytes - 2) sb.append('x');
@@ -44,26 +54,25 @@ public class EncryptBenchmark {
         browserKey = (ECPublicKey) browser.getPublic();
         browserKeyBytes = P256.encode(browserKey);
         auth = new byte[16];
-        ephemeral = P256.generate();
+        ephemeral = ecdh.generate();
     }
 
     /** What the channel does per push: decode the stored key, then encrypt. */
     @Benchmark
     public byte[] encrypt() throws Exception {
-        return PayloadEncryption.encrypt(plaintext, P256.publicKey(browserKeyBytes), auth);
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return PayloadEncryption.encrypt(plaintext, P256.publicKey(browserKeyBytes), auth, ecdh.generate(), salt, ecdh);
     }
 
     @Benchmark
     public KeyPair keyPairGeneration() {
-        return P256.generate();
+        return ecdh.generate();
     }
 
     @Benchmark
     public byte[] ecdh() throws Exception {
-        KeyAgreement ka = KeyAgreement.getInstance("ECDH");
-        ka.init(ephemeral.getPrivate());
-        ka.doPhase(browserKey, true);
-        return ka.generateSecret();
+        return ecdh.agree(ephemeral.getPrivate(), browserKey);
     }
 
     @Benchmark
