@@ -11,25 +11,34 @@ import java.util.concurrent.Executor;
 
 /**
  * A session's transport over a Vert.x WebSocket. Frames go straight to the Netty channel as pre-encoded bytes (the
- * WebSocket encoder passes plain buffers through), with one flush per event-loop turn however many were written.
- * The outbound buffer is bounded by the channel's write-buffer high-water mark.
+ * WebSocket encoder passes plain buffers through). The loop's {@link LoopFlusher} flushes it once for however many
+ * frames were written before its turn came. The outbound buffer is bounded by the channel's write-buffer high-water
+ * mark.
  */
 final class WebSocketTransport implements Transport {
     private final ServerWebSocket ws;
     private final ChannelHandlerContext ctx;
     private final String address;
-    private final Runnable flush;
-    private boolean flushScheduled;
+    /** Unflushed bytes at which a connection is flushed at once: the flusher's backlog must not count as a slow client. */
+    private final int flushAtBytes;
+    private boolean flushPending;
+    private int unflushedBytes;
 
     WebSocketTransport(ServerWebSocket ws, String address, int outboundBufferBytes) {
         this.ws = ws;
         this.address = address;
         this.ctx = ((WebSocketInternal) ws).channelHandlerContext();
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(outboundBufferBytes / 2, outboundBufferBytes));
-        this.flush = () -> {
-            flushScheduled = false;
+        this.flushAtBytes = Math.min(16 * 1024, outboundBufferBytes / 4);
+    }
+
+    /** Called by the loop's flusher. */
+    void flush() {
+        flushPending = false;
+        if (unflushedBytes > 0) {
+            unflushedBytes = 0;
             ctx.flush();
-        };
+        }
     }
 
     @Override
@@ -48,10 +57,14 @@ final class WebSocketTransport implements Transport {
             frame.release();
             return !ctx.channel().isActive(); // a closed channel is not "too slow"; its close is under way
         }
+        unflushedBytes += frame.readableBytes();
         ctx.write(frame, ctx.voidPromise());
-        if (!flushScheduled) {
-            flushScheduled = true;
-            ctx.executor().execute(flush);
+        if (unflushedBytes >= flushAtBytes) {
+            unflushedBytes = 0;
+            ctx.flush();
+        } else if (!flushPending) {
+            flushPending = true;
+            LoopFlusher.current(ctx.executor()).add(this);
         }
         return true;
     }
