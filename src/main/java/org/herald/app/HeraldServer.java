@@ -180,7 +180,10 @@ public final class HeraldServer implements AutoCloseable {
         GroupCommit<NotificationStore.NewNotification> acceptWriter = new GroupCommit<>("accept", writers,
                 notifications::insertAll, notifications::insert);
         started.add(acceptWriter);
-        NotificationService service = new NotificationService(notifications, acceptWriter, recipients, channels,
+        var subscriptionReads = new org.herald.store.GroupRead<>("subscriptions",
+                database.dialect() == org.herald.store.Dialect.H2 ? 0 : 2, recipients::subscriptionsOf);
+        started.add(subscriptionReads);
+        NotificationService service = new NotificationService(notifications, acceptWriter, recipients, subscriptionReads, channels,
                 templates,
                 config.notifications().defaultChannels(), clock, dueNow -> {
                     acceptedCounter.increment();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.herald.channel.Channel;
 import org.herald.channel.ChannelRegistry;
 import org.herald.core.Delivery;
@@ -26,6 +27,7 @@ import org.herald.core.Notification;
 import org.herald.core.RecipientId;
 import org.herald.store.DuplicateIdempotencyKeyException;
 import org.herald.store.GroupCommit;
+import org.herald.store.GroupRead;
 import org.herald.store.NotificationStore;
 import org.herald.store.Recipient;
 import org.herald.store.RecipientStore;
@@ -44,6 +46,8 @@ public final class NotificationService {
     private final NotificationStore notifications;
     private final GroupCommit<NotificationStore.NewNotification> writer;
     private final RecipientStore recipients;
+    /** The recipients' subscriptions, read for many concurrent accepts with one query. */
+    private final GroupRead<RecipientId, Map<String, Map<String, Boolean>>> subscriptions;
     private final ChannelRegistry channels;
     private final Templates templates;
     private final List<String> defaultChannels;
@@ -51,12 +55,15 @@ public final class NotificationService {
     /** Told of every accepted notification, with whether it is due now (then the dispatcher is worth waking). */
     private final java.util.function.Consumer<Boolean> onAccepted;
 
-    public NotificationService(NotificationStore notifications, GroupCommit<NotificationStore.NewNotification> writer, RecipientStore recipients,
+    public NotificationService(NotificationStore notifications, GroupCommit<NotificationStore.NewNotification> writer,
+                               RecipientStore recipients,
+                               GroupRead<RecipientId, Map<String, Map<String, Boolean>>> subscriptions,
                                ChannelRegistry channels, Templates templates, List<String> defaultChannels, Clock clock,
                                java.util.function.Consumer<Boolean> onAccepted) {
         this.notifications = notifications;
         this.writer = writer;
         this.recipients = recipients;
+        this.subscriptions = subscriptions;
         this.channels = channels;
         this.templates = templates;
         this.defaultChannels = List.copyOf(defaultChannels);
@@ -105,14 +112,22 @@ public final class NotificationService {
     }
 
     private List<Delivery> fanOut(NotificationRequest req, Notification n, Instant due, Instant expires) {
-        Map<RecipientId, Recipient> known = recipients.findAll(req.to());
-        Map<RecipientId, Map<String, Map<String, Boolean>>> subs = recipients.subscriptionsOf(req.to());
+        // the recipients' rows are read only when a channel needs a contact from them (not for inbox or browser)
+        var rows = new Object() {
+            Map<RecipientId, Recipient> known;
+
+            Recipient of(RecipientId id) {
+                if (known == null) known = recipients.findAll(req.to());
+                return known.get(id);
+            }
+        };
+        Map<RecipientId, Map<String, Map<String, Boolean>>> subs = subscriptions.read(req.to());
         Map<String, Map<RecipientId, String>> unreachable = new java.util.HashMap<>();
         List<Delivery> out = new ArrayList<>();
         for (RecipientId to : req.to()) {
             for (SubscriptionResolver.Decision d : SubscriptionResolver.decide(subs.getOrDefault(to, Map.of()), req.type(),
                     req.channels(), defaultChannels)) {
-                String skip = d.subscribed() ? unavailable(d.channel(), known.get(to)) : "unsubscribed from " + req.type() + " on " + d.channel();
+                String skip = d.subscribed() ? unavailable(d.channel(), () -> rows.of(to)) : "unsubscribed from " + req.type() + " on " + d.channel();
                 if (skip == null) {
                     skip = unreachable.computeIfAbsent(d.channel(), ch -> channels.get(ch).orElseThrow().unreachable(req.to())).get(to);
                 }
@@ -125,11 +140,12 @@ public final class NotificationService {
     }
 
     /** Why a channel cannot reach the recipient, or null when it can. */
-    private String unavailable(String channelName, Recipient recipient) {
+    private String unavailable(String channelName, Supplier<Recipient> recipientRow) {
         Optional<Channel> channel = channels.get(channelName);
         if (channel.isEmpty() || !channel.get().enabled()) return "channel " + channelName + " is not enabled on this server";
         String contact = channel.get().requiredContact();
         if (contact == null) return null;
+        Recipient recipient = recipientRow.get();
         Object value = recipient == null ? null : recipient.contacts().get(contact);
         return value == null || value.toString().isBlank() ? "recipient has no " + contact + " contact" : null;
     }

@@ -1,5 +1,9 @@
 package org.herald.store;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -93,18 +97,26 @@ public final class RecipientStore {
     }
 
     /** Subscriptions of many recipients in one query. */
-    public Map<RecipientId, Map<String, Map<String, Boolean>>> subscriptionsOf(List<RecipientId> ids) {
+    public Map<RecipientId, Map<String, Map<String, Boolean>>> subscriptionsOf(java.util.Collection<RecipientId> ids) {
         Map<RecipientId, Map<String, Map<String, Boolean>>> out = new LinkedHashMap<>();
         if (ids.isEmpty()) return out;
-        db.jdbi().useHandle(h -> h.createQuery("SELECT recipient, type, channel, enabled FROM subscriptions "
-                        + "WHERE recipient IN (<ids>) ORDER BY recipient, type, channel")
-                .bindList("ids", ids.stream().map(RecipientId::toString).toList())
-                .map((rs, ctx) -> {
-                    out.computeIfAbsent(RecipientId.parse(rs.getString("recipient")), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(rs.getString("type"), k -> new LinkedHashMap<>())
-                            .put(rs.getString("channel"), rs.getBoolean("enabled"));
-                    return null;
-                }).list());
+        // read for every accepted notification: plain JDBC, one placeholder per recipient
+        StringBuilder sql = new StringBuilder("SELECT recipient, type, channel, enabled FROM subscriptions WHERE recipient IN (?");
+        for (int i = 1; i < ids.size(); i++) sql.append(", ?");
+        sql.append(") ORDER BY recipient, type, channel");
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 0;
+            for (RecipientId id : ids) ps.setString(++i, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(RecipientId.parse(rs.getString(1)), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(rs.getString(2), k -> new LinkedHashMap<>())
+                            .put(rs.getString(3), rs.getBoolean(4));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the subscriptions of " + ids.size() + " recipient(s) failed: " + e.getMessage(), e);
+        }
         return out;
     }
 }

@@ -190,6 +190,35 @@ interface StorageContract {
     }
 
     @Test
+    default void groupReadAnswersConcurrentSubscriptionLookupsEachWithItsOwnRecipients() throws Exception {
+        StoreFixture f = fixture();
+        for (int i = 0; i < 40; i += 2) {
+            f.recipients.putSubscriptions(RecipientId.parse("user:" + i), Map.of("type-" + i, Map.of("sms", i % 4 == 0)));
+        }
+        try (GroupRead<RecipientId, Map<String, Map<String, Boolean>>> reads =
+                     new GroupRead<>("subscriptions", 2, f.recipients::subscriptionsOf);
+             ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<Map<RecipientId, Map<String, Map<String, Boolean>>>>> results = new ArrayList<>();
+            for (int round = 0; round < 10; round++) {
+                for (int i = 0; i < 40; i++) {
+                    RecipientId id = RecipientId.parse("user:" + i);
+                    results.add(pool.submit(() -> reads.read(List.of(id, RecipientId.parse("user:absent")))));
+                }
+            }
+            for (int k = 0; k < results.size(); k++) {
+                int i = k % 40;
+                var answer = results.get(k).get();
+                if (i % 2 == 1) {
+                    assertThat(answer).as("user:%d has no subscriptions", i).isEmpty();
+                } else {
+                    assertThat(answer).as("user:%d", i).containsOnlyKeys(RecipientId.parse("user:" + i));
+                    assertThat(answer.get(RecipientId.parse("user:" + i))).isEqualTo(Map.of("type-" + i, Map.of("sms", i % 4 == 0)));
+                }
+            }
+        }
+    }
+
+    @Test
     default void everyStatusChangeWritesAWebhookEventInTheSameTransaction() {
         StoreFixture f = fixture();
         f.queue(5, "sms", "user:1");
