@@ -167,6 +167,9 @@ measure() {
         || coalesce(seq_tup_read, 0) || ' rows, ' || coalesce(idx_scan, 0) || ' index scans fetching ' || coalesce(idx_tup_fetch, 0)
         || ' rows', '; ' ORDER BY coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) DESC)
         FROM pg_stat_user_tables WHERE coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) > 0")
+    D_PG_INDEXES=$(psql_db "$PG_DB" -c "SELECT string_agg(indexrelname || ': ' || idx_scan || ' scans reading ' || idx_tup_read
+        || ' entries, fetching ' || idx_tup_fetch || ' rows', '; ' ORDER BY idx_tup_read DESC)
+        FROM pg_stat_user_indexes WHERE relname = 'deliveries' AND idx_scan > 0")
   fi
   D_LOAD=$(loadavg)
   jfr_report "dispatch-$label"
@@ -224,6 +227,7 @@ if [ "$DB" = pg ] || [ "$DB" = all ]; then
   pg_drop_db "$hdb"
   NOTES+=("- PostgreSQL per delivery (pg_stat_database, send_at to drained): $D_PG_PER.")
   NOTES+=("- PostgreSQL table statistics for the whole run, warm-up included (pg_stat_user_tables): ${D_PG_SCANS:-n/a}.")
+  NOTES+=("- The deliveries table's indexes (pg_stat_user_indexes, same window): ${D_PG_INDEXES:-n/a}.")
   NOTES+=("- $(pg_settings_line)")
   PG_DB=""
 fi

@@ -84,6 +84,38 @@ interface StorageContract {
     }
 
     @Test
+    default void aBacklogIsClaimedAfterTheLastClaimAndRowsPutBackBehindItAreClaimedWithinTheFullScanPeriod() {
+        StoreFixture f = fixture();
+        f.clock.advance(Duration.ofSeconds(10)); // the cursor of earlier claims is older than anything queued here
+        String[] recipients = new String[10];
+        for (int i = 0; i < recipients.length; i++) recipients[i] = "user:" + i;
+        List<String> order = f.queue(5, "inbox", recipients).stream().map(Delivery::id).sorted().toList();
+        f.clock.advance(Duration.ofSeconds(5)); // the backlog is settled: due well before now
+
+        List<String> a = ids(f.deliveries.claim("a", 3, Duration.ofMinutes(5)));
+        List<String> b = ids(f.deliveries.claim("b", 3, Duration.ofMinutes(5)));
+        assertThat(a).containsExactlyElementsOf(order.subList(0, 3));
+        assertThat(b).containsExactlyElementsOf(order.subList(3, 6));
+        assertThat(f.deliveries.releaseClaims("a")).isEqualTo(3); // back in the queue, before b's rows
+
+        List<String> c = ids(f.deliveries.claim("c", 3, Duration.ofMinutes(5)));
+        if (f.db.dialect().sharedByNodes()) {
+            // PostgreSQL and MariaDB resume after the last claimed row instead of walking the claimed ones again
+            assertThat(c).containsExactlyElementsOf(order.subList(6, 9));
+            f.clock.advance(Duration.ofMillis(ClaimCursor.FULL_SCAN_EVERY_MILLIS));
+            assertThat(ids(f.deliveries.claim("d", 10, Duration.ofMinutes(5))))
+                    .containsExactlyElementsOf(List.of(order.get(0), order.get(1), order.get(2), order.get(9)));
+        } else {
+            assertThat(c).containsExactlyElementsOf(order.subList(0, 3));
+            assertThat(ids(f.deliveries.claim("d", 10, Duration.ofMinutes(5)))).containsExactlyElementsOf(order.subList(6, 10));
+        }
+    }
+
+    private static List<String> ids(List<ClaimedDelivery> claimed) {
+        return claimed.stream().map(c -> c.delivery().id()).toList();
+    }
+
+    @Test
     default void aCompletionIsAppliedOnlyWhileItsNodeHoldsTheClaim() {
         StoreFixture f = fixture();
         f.queue(5, "sms", "user:1");
