@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -48,15 +47,7 @@ public final class GroupCommit<T> implements AutoCloseable {
         if (!running) throw new IllegalStateException("Herald is stopping");
         Job<T> job = new Job<>(item, new CompletableFuture<>());
         queue.add(job);
-        try {
-            job.done().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
+        Workers.await(job.done(), "storing");
     }
 
     private void loop() {
@@ -101,12 +92,6 @@ public final class GroupCommit<T> implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Thread t : writers) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Workers.join(writers);
     }
 }

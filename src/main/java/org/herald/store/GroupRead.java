@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -50,15 +49,7 @@ public final class GroupRead<K, V> implements AutoCloseable {
         if (readers.isEmpty() || keys.size() >= MAX_KEYS) return readAll.apply(new LinkedHashSet<>(keys));
         Job<K, V> job = new Job<>(keys, new CompletableFuture<>());
         queue.add(job);
-        try {
-            return job.done().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
+        return Workers.await(job.done(), "reading");
     }
 
     private void loop() {
@@ -108,12 +99,6 @@ public final class GroupRead<K, V> implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Thread t : readers) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Workers.join(readers);
     }
 }
