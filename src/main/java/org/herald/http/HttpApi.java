@@ -86,8 +86,8 @@ public final class HttpApi implements AutoCloseable {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false).setTcpNoDelay(true)
                 // every write happens on the connection's event loop (blocking handlers hop back with runOnContext,
-                // the hub writes through the channel's executor), so Vert.x may skip its per-connection MPSC queues:
-                // two 1,024-slot queues per connection, about 9 KB of heap per WebSocket
+                // the hub writes through the channel's executor), so Vert.x may skip the HTTP connection's MPSC
+                // queue: 1,024 slots, about 4 KB of heap per WebSocket (the WebSocket's own connection keeps one)
                 .setStrictThreadMode(true)
                 // curl -d sends JSON as a form; let the form decoder take bodies as large as the body limit.
                 .setMaxFormAttributeSize(maxBodyBytes).setMaxFormBufferedBytes(maxBodyBytes);
