@@ -138,23 +138,31 @@ public final class GatewayRegistry {
 
     /**
      * Sends through {@code g} within its rate limit and concurrency cap. The wait for a rate slot comes first, so a
-     * send that waits for its turn holds none of the gateway's concurrency (callers are virtual threads).
+     * send that waits for its turn holds none of the gateway's concurrency (callers are virtual threads). Both waits
+     * together last at most {@code maxPaceWait}; a send that would wait longer is deferred.
      */
     public SendResult send(Gateway g, OutgoingMessage m) throws InterruptedException {
         Set s = current;
         Semaphore slot = s.slots().get(g.id());
         if (slot == null) return g.send(m); // removed by a reload while this send was chosen
         SendPacer pacer = s.pacers().get(g.id());
+        long budget = maxPaceWait.toNanos();
         if (pacer != null) {
             long now = System.nanoTime();
-            long wait = pacer.reserve(now, maxPaceWait.toNanos());
+            long wait = pacer.reserve(now, budget);
             if (wait < 0) {
                 return new SendResult.Deferred(g.id() + ": rate limit of " + s.configs().get(g.id()).rateLimit()
                         + "/s reached; sent later", java.time.Duration.ofNanos(pacer.nextFreeIn(now)));
             }
             if (wait > 0) Thread.sleep(java.time.Duration.ofNanos(wait));
+            budget -= wait;
         }
-        slot.acquire();
+        // Bounded like the rate-limit wait: an attempt that times out is abandoned, not interrupted, and the queue
+        // tries the delivery again; a send still waiting here could otherwise go out after that retry, twice.
+        if (!slot.tryAcquire(Math.max(0, budget), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            return new SendResult.Deferred(g.id() + ": all " + s.configs().get(g.id()).maxConcurrency()
+                    + " concurrent sends busy; sent later", java.time.Duration.ofMillis(200));
+        }
         try {
             return g.send(m);
         } finally {

@@ -26,6 +26,7 @@ class SmsGatewayTest {
     static HttpServer provider;
     static final List<Request> requests = new CopyOnWriteArrayList<>();
     static final ConcurrentLinkedDeque<Integer> answers = new ConcurrentLinkedDeque<>();
+    static final List<String> slowRefs = new CopyOnWriteArrayList<>();
     static TestHerald herald;
     static ApiClient api;
 
@@ -45,6 +46,19 @@ class SmsGatewayTest {
             exchange.getResponseBody().write(reply);
             exchange.close();
         });
+        provider.createContext("/slow", exchange -> {
+            slowRefs.add(exchange.getRequestURI().getRawQuery());
+            try {
+                Thread.sleep(450); // longer than a send may wait for a free slot (300 ms here)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] reply = "{\"message_id\":\"slow\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, reply.length);
+            exchange.getResponseBody().write(reply);
+            exchange.close();
+        });
+        provider.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         provider.start();
         Map<String, String> settings = Map.of(
                 "url", "http://127.0.0.1:" + provider.getAddress().getPort() + "/send?to={{to_digits}}&ref={{delivery_id}}",
@@ -55,7 +69,10 @@ class SmsGatewayTest {
         herald = TestHerald.builder()
                 .env("HERALD_GATEWAYS", Json.write(List.of(Map.of("id", "sms-http", "channel", "sms", "module", "http", "settings", settings),
                         Map.of("id", "sms-paced", "channel", "sms", "module", "http", "provider", "paced", "rate_limit", 2,
-                                "settings", settings))))
+                                "settings", settings),
+                        Map.of("id", "sms-narrow", "channel", "sms", "module", "http", "provider", "narrow", "max_concurrency", 1,
+                                "settings", Map.of("url", "http://127.0.0.1:" + provider.getAddress().getPort()
+                                        + "/slow?ref={{delivery_id}}")))))
                 // a send waits at most half of this for a rate-limit slot (here 300 ms; the slots of 2/s are 500 ms apart)
                 .env("HERALD_QUEUE_ATTEMPT_TIMEOUT", "600ms")
                 .env("HERALD_QUEUE_BACKOFF_BASE", "100ms")
@@ -128,6 +145,25 @@ class SmsGatewayTest {
         java.time.Instant a = java.time.Instant.parse(ds.get(0).get("sent_at").asText());
         java.time.Instant b = java.time.Instant.parse(ds.get(1).get("sent_at").asText());
         assertThat(Duration.between(a, b).abs()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
+    void aSendThatWouldWaitTooLongForAFreeSlotIsDeferredAndEveryMessageGoesOutOnce() {
+        List<String> to = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) { // two: the second is deferred once, within the 3 attempts allowed here
+            api.put("/api/v1/recipients/user:81" + i, "{\"provider\":\"narrow\",\"contacts\":{\"phone\":\"+38050111081" + i + "\"}}");
+            to.add("user:81" + i);
+        }
+        String id = api.post("/api/v1/notifications", Json.write(Map.of("to", to, "channels", List.of("sms"), "text", "Outage")))
+                .json().get("id").asText();
+        JsonNode ds = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/notifications/" + id).json().get("deliveries"),
+                d -> d.size() == 2 && d.get(0).get("status").asText().equals("sent") && d.get(1).get("status").asText().equals("sent"));
+        List<String> ids = List.of(ds.get(0).get("id").asText(), ds.get(1).get("id").asText());
+        // one slot, 450 ms per send, 300 ms of waiting allowed: the second was deferred, and neither went out twice
+        assertThat(slowRefs).containsExactlyInAnyOrderElementsOf(ids.stream().map(d -> "ref=" + d).toList());
+        assertThat(ids.stream().map(d -> api.get("/api/v1/deliveries/" + d).json().get("attempt_log")))
+                .anySatisfy(log -> assertThat(log.get(0).get("error").asText()).contains("sms-narrow")
+                        .contains("all 1 concurrent sends busy"));
     }
 
     static JsonNode attemptLog(JsonNode delivery) {
