@@ -3,8 +3,6 @@ package org.herald.app;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +59,6 @@ import org.herald.hub.TopicSnapshots;
 import org.herald.hub.WebSocketEndpoint;
 import org.herald.store.BrowserStore;
 import org.herald.config.HeraldConfig;
-import org.herald.config.WebhookConfig;
 import org.herald.core.Durations;
 import org.herald.http.ApiServices;
 import org.herald.http.Auth;
@@ -83,7 +80,6 @@ import org.herald.store.GroupCommit;
 import org.herald.store.InboxStore;
 import org.herald.store.NotificationStore;
 import org.herald.store.RecipientStore;
-import org.herald.store.WebhookEventStore;
 import org.herald.store.WebhookOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +130,7 @@ public final class HeraldServer implements AutoCloseable {
     public HeraldServer start() {
         long t0 = System.nanoTime();
         FirstStart.dataDir(config);
-        String node = nodeId();
+        String node = NodeId.of(config.queue());
         database = new Database(config.jdbcUrl(), config.db().user(), config.db().password(), config.db().poolSize());
         started.add(database);
         database.migrate();
@@ -260,15 +256,8 @@ public final class HeraldServer implements AutoCloseable {
             webPush.cleanup().start(Durations.parse(config.webpush().cleanupInterval()));
             started.add(webPush.cleanup());
         }
-        if (!config.webhooks().isEmpty()) {
-            Map<String, String> secrets = new LinkedHashMap<>();
-            for (WebhookConfig w : config.webhooks()) secrets.put(w.url(), w.secret());
-            var sender = new org.herald.webhook.WebhookSender(new WebhookEventStore(database, clock), secrets,
-                    config.webhookDelivery().maxAttempts(), Durations.parse(config.webhookDelivery().timeout()),
-                    Durations.parse(config.webhookDelivery().backoffBase()), node, clock);
-            sender.start();
-            started.add(sender);
-        }
+        var webhooks = WebhookStartup.start(config, database, node, clock);
+        if (webhooks != null) started.add(webhooks);
         started.add(commands); // stops after the listener, before the queue: a killed run is still recorded and told
         if (config.abills().enabled()) {
             abills = Abills.start(config.abills(), new Abills.Parts(vertx, hub, service, commands,
@@ -326,18 +315,6 @@ public final class HeraldServer implements AutoCloseable {
         return pushCleanup;
     }
 
-    private String nodeId() {
-        if (config.queue().nodeId() != null) return config.queue().nodeId();
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "herald";
-        }
-        // pid alone repeats across containers (often 1); a random suffix keeps node ids apart
-        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
-                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
-    }
 
     public int port() {
         return port;

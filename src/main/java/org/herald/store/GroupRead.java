@@ -52,6 +52,11 @@ public final class GroupRead<K, V> implements AutoCloseable {
         return Workers.await(job.done(), "reading");
     }
 
+    /** Lookups handed over and not yet taken by a reader. */
+    int waiting() {
+        return queue.size();
+    }
+
     private void loop() {
         List<Job<K, V>> batch = new ArrayList<>();
         Set<K> keys = new LinkedHashSet<>();
