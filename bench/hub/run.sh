@@ -406,7 +406,7 @@ REPORT="$RESULTS_DIR/$STAMP.md"
   for t in "${TARGET_LIST[@]}"; do
     b="$WORK/$t-bench.txt"
     [ -s "$b" ] || continue
-    echo "- $t: connect $(val "$b" connect_seconds) s ($(val "$b" connect_retries) retries); missing $(val "$b" throughput_missing), duplicates $(val "$b" throughput_duplicates), unexpected frames $(val "$b" unexpected_frames), closed $(val "$b" closed_after_ready); latency: first arrival p50 $(val "$b" latency_first_arrival_p50_ms) ms, $(val "$b" latency_values) receipts; RSS after the run $(MB "$(val "$b" rss_after_kb)"); other CPU $(val "$b" other_cpu_share) % of the machine during the rounds; client CPU $(val "$b" client_us_per_delivery) µs per delivery"
+    echo "- $t: connect $(val "$b" connect_seconds) s ($(val "$b" connect_retries) retries); missing $(val "$b" throughput_missing), duplicates $(val "$b" throughput_duplicates), unexpected frames $(val "$b" unexpected_frames), closed $(val "$b" closed_after_ready); latency: first / last arrival p50 $(val "$b" latency_first_arrival_p50_ms) / $(val "$b" latency_last_arrival_p50_ms) ms, $(val "$b" latency_values) receipts, server CPU per delivery of a single message $(val "$b" latency_server_us_per_delivery_user) + $(val "$b" latency_server_us_per_delivery_sys) µs, client $(val "$b" latency_client_us_per_delivery) µs; RSS after the run $(MB "$(val "$b" rss_after_kb)"); other CPU $(val "$b" other_cpu_share) % of the machine during the rounds; client CPU $(val "$b" client_us_per_delivery) µs per delivery"
   done
   if [ "$IDLE" = 1 ] && [ -s "$WORK/herald-idle.txt" ] && [ -n "$(val "$WORK/herald-idle.txt" heap_used_after_gc_kb)" ]; then
     i="$WORK/herald-idle.txt"

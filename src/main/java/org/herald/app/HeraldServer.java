@@ -238,14 +238,9 @@ public final class HeraldServer implements AutoCloseable {
                 config.http().maxBodyBytes(), metrics, routes);
         HubSettings hubSettings = HubSettings.from(config.hub());
         WebSocketEndpoint ws = new WebSocketEndpoint(vertx, hub, tokens, new BrowserStore(database, outbox, clock), deliveries,
-                snapshots, hubSettings, blocking, clock);
+                snapshots, hubSettings, config.hub().compression(), blocking, clock);
         http.configure(router -> router.get(WebSocketEndpoint.PATH).handler(ws.plainHttp()));
-        http.webSockets(ws.handshake(), ws.sockets());
-        http.configureServer(o -> o.setPerMessageWebSocketCompressionSupported(config.hub().compression())
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setWebSocketClosingTimeout(2)
-                .setMaxWebSocketFrameSize(Math.max(65536, hubSettings.maxFrameBytes() * 4))
-                .setMaxWebSocketMessageSize(Math.max(65536, hubSettings.maxFrameBytes() * 4)));
+        http.webSocketUpgrades(WebSocketEndpoint.PATH, ws.upgrades());
 
         started.add(ServerMetrics.queueDepth(metrics, deliveries));
         dispatcher.start();

@@ -2,12 +2,17 @@ package org.herald.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,8 +33,7 @@ public final class HttpApi implements AutoCloseable {
     private final int maxBodyBytes;
     private HttpServer server;
     private Consumer<HttpServerOptions> serverCustomizer = o -> { };
-    private io.vertx.core.Handler<io.vertx.core.http.ServerWebSocketHandshake> webSocketHandshake;
-    private io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket> webSocketHandler;
+    private final Map<String, Handler<HttpServerRequest>> upgrades = new HashMap<>();
 
     public HttpApi(Vertx vertx, Handlers handlers, Auth auth, int maxBodyBytes, MeterRegistry metrics, List<RouteModule> modules) {
         this.vertx = vertx;
@@ -72,11 +76,12 @@ public final class HttpApi implements AutoCloseable {
         this.serverCustomizer = this.serverCustomizer.andThen(customizer);
     }
 
-    /** WebSocket upgrades bypass the router: they go to these handlers (handshake decides, then the socket). */
-    public void webSockets(io.vertx.core.Handler<io.vertx.core.http.ServerWebSocketHandshake> handshake,
-                           io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket> sockets) {
-        this.webSocketHandshake = handshake;
-        this.webSocketHandler = sockets;
+    /**
+     * WebSocket upgrades to {@code path} bypass the router (no body handler, no timer that would never stop): the
+     * handler gets the request on the connection's event loop. Other upgrade requests are plain HTTP to the router.
+     */
+    public void webSocketUpgrades(String path, Handler<HttpServerRequest> handler) {
+        upgrades.put(path, handler);
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */
@@ -93,9 +98,12 @@ public final class HttpApi implements AutoCloseable {
                 .setMaxFormAttributeSize(maxBodyBytes).setMaxFormBufferedBytes(maxBodyBytes);
         serverCustomizer.accept(options);
         try {
-            HttpServer created = vertx.createHttpServer(options).requestHandler(router);
-            if (webSocketHandler != null) created.webSocketHandshakeHandler(webSocketHandshake).webSocketHandler(webSocketHandler);
-            server = created.listen().toCompletionStage().toCompletableFuture().get();
+            Map<String, Handler<HttpServerRequest>> byPath = Map.copyOf(upgrades);
+            server = vertx.createHttpServer(options).requestHandler(request -> {
+                Handler<HttpServerRequest> upgrade = byPath.isEmpty() ? null : byPath.get(request.path());
+                if (upgrade != null && request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) upgrade.handle(request);
+                else router.handle(request);
+            }).listen().toCompletionStage().toCompletableFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the HTTP listener");

@@ -1,10 +1,7 @@
 package org.herald.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Set;
 import org.herald.auth.ClientTokens;
 import org.herald.core.Ids;
@@ -15,55 +12,62 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol of one WebSocket (api.md): wait for the connect frame (or use {@code ?token=}), authenticate,
- * register, replay, then serve ack / ping / subscribe / unsubscribe. Runs on the socket's event loop; database work
- * goes to virtual threads.
+ * register, replay, then serve ack / ping / subscribe / unsubscribe. Runs on the socket's event loop (its
+ * {@link InboundFrames} calls it there); database work goes to virtual threads.
  */
 final class ClientConnection {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
-    private final ServerWebSocket ws;
-    private final Context context;
-    private final Vertx vertx;
     private final WebSocketEndpoint.Deps deps;
     private final WebSocketTransport transport;
     private final RateLimiter limiter;
     /** Acks have their own, larger allowance: a client acks every notification of a replay at once. */
     private final RateLimiter ackLimiter;
+    /** The token and since of the upgrade's query string, until {@link #start}. */
+    private String queryToken;
+    private Long querySince;
     private Session session;
     private boolean connecting;
-    private long connectTimer = -1;
-    private long expiryTimer = -1;
+    private ScheduledFuture<?> connectTimer;
+    private ScheduledFuture<?> expiryTimer;
     volatile long lastHeard = System.nanoTime();
 
-    ClientConnection(ServerWebSocket ws, String address, Vertx vertx, WebSocketEndpoint.Deps deps) {
-        this.ws = ws;
-        this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+    ClientConnection(WebSocketTransport transport, String queryToken, Long querySince, WebSocketEndpoint.Deps deps) {
         this.deps = deps;
-        this.transport = new WebSocketTransport(ws, address, deps.settings().outboundBufferBytes());
+        this.transport = transport;
+        this.queryToken = queryToken;
+        this.querySince = querySince;
         this.limiter = new RateLimiter(deps.settings().maxFramesPerSecond(), deps.settings().maxFramesPerSecond() * 2.0, System.nanoTime());
         int ackRate = Math.max(200, deps.settings().maxFramesPerSecond() * 10);
         this.ackLimiter = new RateLimiter(ackRate, Math.max(ackRate * 2.0, deps.settings().replayLimit() + 100.0), System.nanoTime());
     }
 
-    void start(String queryToken, Long querySince) {
-        ws.textMessageHandler(this::onText);
-        ws.binaryMessageHandler(b -> {
-            lastHeard = System.nanoTime();
-            error("bad_request", "binary frames are not part of the protocol; send JSON text frames");
-        });
-        ws.pongHandler(b -> lastHeard = System.nanoTime());
-        ws.closeHandler(v -> onClosed());
-        ws.exceptionHandler(e -> log.debug("websocket {}: {}", transport.remoteAddress(), e.toString()));
-        if (queryToken != null) {
-            authenticate(queryToken, querySince);
+    /** The pipeline is in place: authenticate with the query's token, or wait for the connect frame. */
+    void start() {
+        deps.connections().add(this);
+        String token = queryToken;
+        queryToken = null;
+        if (token != null) {
+            authenticate(token, querySince);
         } else {
-            connectTimer = vertx.setTimer(deps.settings().connectTimeout().toMillis(),
-                    t -> { if (session == null) transport.close(CloseReason.CONNECT_TIMEOUT, "send {\"type\":\"connect\",\"token\":…} first"); });
+            connectTimer = transport.schedule(() -> {
+                if (session == null) transport.close(CloseReason.CONNECT_TIMEOUT, "send {\"type\":\"connect\",\"token\":…} first");
+            }, deps.settings().connectTimeout().toMillis());
         }
+        querySince = null;
     }
 
-    private void onText(String text) {
+    /** Any frame, ping or pong from the client: it is alive. */
+    void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    void onBinary() {
+        heard();
+        error("bad_request", "binary frames are not part of the protocol; send JSON text frames");
+    }
+
+    void onText(String text) {
         lastHeard = System.nanoTime();
         boolean isAck = text.startsWith("{\"type\":\"ack\"");
         if (!(isAck ? ackLimiter : limiter).tryAcquire(lastHeard)) {
@@ -113,7 +117,7 @@ final class ClientConnection {
     }
 
     private void authenticate(String token, Long since) {
-        if (connectTimer >= 0) vertx.cancelTimer(connectTimer);
+        if (connectTimer != null) connectTimer.cancel(false);
         ClientTokens.ClientPrincipal principal;
         try {
             principal = deps.tokens().verify(token);
@@ -133,7 +137,7 @@ final class ClientConnection {
             if (s.holdForCatchUp()) deps.blocking().execute(() -> catchUp(s));
         });
         long untilExpiry = principal.expiresAt().toEpochMilli() - deps.clock().millis();
-        expiryTimer = vertx.setTimer(Math.max(1, untilExpiry), t -> close(CloseReason.TOKEN_EXPIRED, "the client token expired"));
+        expiryTimer = transport.schedule(() -> close(CloseReason.TOKEN_EXPIRED, "the client token expired"), Math.max(1, untilExpiry));
         deps.blocking().execute(() -> replay(s, since));
     }
 
@@ -143,10 +147,10 @@ final class ClientConnection {
             BacklogFrames frames = BacklogFrames.of(backlog.entries(), since == null ? 0 : since);
             String connected = Frames.connected(s.recipient().toString(), backlog.lastSeq(), backlog.recovered());
             String replayed = Frames.replayed(backlog.entries().size(), frames.through());
-            context.runOnContext(v -> s.finishReplay(connected, frames, replayed));
+            transport.executor().execute(() -> s.finishReplay(connected, frames, replayed));
         } catch (RuntimeException e) {
             log.error("replay for {} failed; closing so the client retries", s.recipient(), e);
-            context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));
+            transport.executor().execute(() -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));
         }
     }
 
@@ -160,10 +164,10 @@ final class ClientConnection {
             long since = s.takeCatchUpSince();
             BacklogFrames missed = BacklogFrames.of(
                     deps.browserStore().backlog(s.recipient(), since, deps.settings().replayLimit()).entries(), since);
-            context.runOnContext(v -> s.finishCatchUp(missed));
+            transport.executor().execute(() -> s.finishCatchUp(missed));
         } catch (RuntimeException e) {
             log.warn("catch-up for {} failed; closing so the client reconnects and replays: {}", s.recipient(), e.toString());
-            context.runOnContext(v -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));
+            transport.executor().execute(() -> close(CloseReason.SHUTDOWN, "temporary server problem; reconnect"));
         }
     }
 
@@ -176,7 +180,7 @@ final class ClientConnection {
         deps.blocking().execute(() -> {
             try {
                 if (deps.browserStore().acknowledge(s.recipient(), deliveryId, deps.deliveries()).isEmpty()) {
-                    context.runOnContext(v -> s.write(Frames.error("not_found", "no delivery " + deliveryId + " for " + s.recipient(),
+                    transport.executor().execute(() -> s.write(Frames.error("not_found", "no delivery " + deliveryId + " for " + s.recipient(),
                             "delivery", deliveryId)));
                 }
             } catch (RuntimeException e) {
@@ -209,7 +213,7 @@ final class ClientConnection {
 
     private void error(String code, String message) {
         if (session != null) session.write(Frames.error(code, message));
-        else if (!ws.isClosed()) ws.writeTextMessage(Frames.error(code, message));
+        else if (transport.isOpen()) transport.writeFrame(EncodedFrame.text(Frames.error(code, message)));
     }
 
     void close(CloseReason reason, String message) {
@@ -221,12 +225,13 @@ final class ClientConnection {
     void checkLiveness(long nowNanos, long intervalNanos) {
         long silent = nowNanos - lastHeard;
         if (silent > 2 * intervalNanos) close(CloseReason.NO_PONG, "no answer to pings");
-        else if (silent > intervalNanos && !ws.isClosed()) ws.writePing(Buffer.buffer());
+        else if (silent > intervalNanos) transport.executor().execute(transport::ping);
     }
 
-    private void onClosed() {
-        if (connectTimer >= 0) vertx.cancelTimer(connectTimer);
-        if (expiryTimer >= 0) vertx.cancelTimer(expiryTimer);
+    /** The TCP connection is gone (after a closing handshake or not). */
+    void onClosed() {
+        if (connectTimer != null) connectTimer.cancel(false);
+        if (expiryTimer != null) expiryTimer.cancel(false);
         deps.connections().remove(this);
         if (session != null) {
             session.close(CloseReason.CLIENT_CLOSED, "closed");

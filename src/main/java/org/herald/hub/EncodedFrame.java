@@ -34,9 +34,20 @@ public final class EncodedFrame {
 
     /** The JSON text of a frame made by {@link #text} (for a transport that re-encodes frames in its own form). */
     public static String payload(ByteBuf frame) {
-        int i = frame.readerIndex();
-        int len7 = frame.getByte(i + 1) & 0x7f;
-        int header = len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
-        return frame.toString(i + header, frame.readableBytes() - header, StandardCharsets.UTF_8);
+        int header = headerLength(frame);
+        return frame.toString(frame.readerIndex() + header, frame.readableBytes() - header, StandardCharsets.UTF_8);
+    }
+
+    /** The UTF-8 payload of a frame made by {@link #text}, sharing its bytes; takes over the caller's reference. */
+    static ByteBuf payloadOf(ByteBuf frame) {
+        int header = headerLength(frame);
+        ByteBuf payload = frame.retainedSlice(frame.readerIndex() + header, frame.readableBytes() - header);
+        frame.release();
+        return payload;
+    }
+
+    private static int headerLength(ByteBuf frame) {
+        int len7 = frame.getByte(frame.readerIndex() + 1) & 0x7f;
+        return len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
     }
 }

@@ -1,32 +1,43 @@
 package org.herald.hub;
 
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.ServerWebSocketHandshake;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import org.herald.auth.ClientTokens;
+import org.herald.core.Json;
 import org.herald.store.BrowserStore;
 import org.herald.store.DeliveryStore;
 
-/** {@code GET /ws}: upgrades to a WebSocket and hands it to a {@link ClientConnection}. */
+/** {@code GET /ws}: upgrades to a WebSocket ({@link WebSocketUpgrade}) and hands it to a {@link ClientConnection}. */
 public final class WebSocketEndpoint implements AutoCloseable {
     record Deps(Hub hub, ClientTokens tokens, BrowserStore browserStore, DeliveryStore deliveries, TopicSnapshots snapshots,
                 HubSettings settings, ExecutorService blocking, Clock clock, Set<ClientConnection> connections) {}
 
     private final Vertx vertx;
     private final Deps deps;
+    private final WebSocketUpgrade upgrade;
+    /** One for every connection: the outbound bound (a channel is unwritable past its high mark). */
+    private final WriteBufferWaterMark outboundBound;
     private final long pinger;
 
+    /**
+     * @param compression whether per-message deflate is accepted when a client offers it
+     */
     public WebSocketEndpoint(Vertx vertx, Hub hub, ClientTokens tokens, BrowserStore browserStore, DeliveryStore deliveries,
-                             TopicSnapshots snapshots, HubSettings settings, ExecutorService blocking, Clock clock) {
+                             TopicSnapshots snapshots, HubSettings settings, boolean compression, ExecutorService blocking, Clock clock) {
         this.vertx = vertx;
         this.deps = new Deps(hub, tokens, browserStore, deliveries, snapshots, settings, blocking, clock, ConcurrentHashMap.newKeySet());
+        // frames of four times max_frame_bytes are still read (and answered with frame_too_large); longer ones are cut
+        this.upgrade = new WebSocketUpgrade(Math.max(65536, settings.maxFrameBytes() * 4), compression);
+        this.outboundBound = new WriteBufferWaterMark(settings.outboundBufferBytes() / 2, settings.outboundBufferBytes());
         long interval = settings.pingInterval().toNanos();
         this.pinger = vertx.setPeriodic(Math.max(100, settings.pingInterval().toMillis() / 2), t -> {
             long now = System.nanoTime();
@@ -37,24 +48,28 @@ public final class WebSocketEndpoint implements AutoCloseable {
     /** The path this endpoint serves. */
     public static final String PATH = "/ws";
 
-    /** Accepts the upgrade on {@link #PATH}; refuses other paths with 404 (nothing else speaks WebSocket yet). */
-    public Handler<ServerWebSocketHandshake> handshake() {
-        return hs -> {
-            if (PATH.equals(hs.path())) hs.accept();
-            else hs.reject(404);
-        };
-    }
-
-    /** Takes an accepted WebSocket. */
-    public Handler<ServerWebSocket> sockets() {
-        return ws -> {
-            QueryStringDecoder query = new QueryStringDecoder(ws.uri());
+    /**
+     * Takes an HTTP request to {@link #PATH} that asks for a WebSocket ({@code Upgrade: websocket}); runs on the
+     * connection's event loop. A malformed upgrade gets a JSON error.
+     */
+    public Handler<HttpServerRequest> upgrades() {
+        return request -> {
+            WebSocketUpgrade.Refusal refusal = WebSocketUpgrade.check(request);
+            if (refusal != null) {
+                var response = request.response().setStatusCode(refusal.status()).putHeader("Content-Type", "application/json");
+                if (refusal.status() == 426) response.putHeader("Sec-WebSocket-Version", "13");
+                response.end(Json.write(Map.of("error", "bad_request", "message", refusal.message())));
+                return;
+            }
+            QueryStringDecoder query = new QueryStringDecoder(request.uri());
             String token = first(query, "token");
             Long since = parseSince(first(query, "since"));
-            String address = ws.remoteAddress() == null ? "unknown" : ws.remoteAddress().hostAddress();
-            ClientConnection c = new ClientConnection(ws, address, vertx, deps);
-            deps.connections().add(c);
-            c.start(token, since);
+            String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+            upgrade.accept(request, (channel, raw, deflate) -> {
+                channel.config().setWriteBufferWaterMark(outboundBound);
+                WebSocketTransport transport = new WebSocketTransport(channel, raw, deflate, address, deps.settings().outboundBufferBytes());
+                return new InboundFrames(new ClientConnection(transport, token, since, deps), transport);
+            });
         };
     }
 

@@ -1099,7 +1099,17 @@ public final class LoadClient {
                 sSys * 1e6 / deliveries, 100 * (cUser + cSys) / wallSec, results.get("other_cpu_share")));
 
         // latency
+        long[] ls0 = cpuTicks(Integer.toString(o.serverPid));
+        long[] lc0 = cpuTicks("self");
         long[] lat = latencyPhase(o.latencyWarmup, o.latencySamples);
+        long[] ls1 = cpuTicks(Integer.toString(o.serverPid));
+        long[] lc1 = cpuTicks("self");
+        // over warm-up and recorded samples alike: every single message reaches every connection once
+        double latencyDeliveries = (double) (o.latencyWarmup + o.latencySamples) * conns.length;
+        double lTick = 1e6 / o.clkTck;
+        put("latency_server_us_per_delivery_user", f3((ls1[0] - ls0[0]) * lTick / latencyDeliveries));
+        put("latency_server_us_per_delivery_sys", f3((ls1[1] - ls0[1]) * lTick / latencyDeliveries));
+        put("latency_client_us_per_delivery", f3((lc1[0] - lc0[0] + lc1[1] - lc0[1]) * lTick / latencyDeliveries));
         long[] sorted = Arrays.stream(lat).filter(x -> x > 0).sorted().toArray();
         put("latency_samples", o.latencySamples);
         put("latency_values", sorted.length);
@@ -1120,9 +1130,19 @@ public final class LoadClient {
             }
             Arrays.sort(firsts);
             put("latency_first_arrival_p50_ms", f3(firsts[firsts.length / 2] / 1e6));
+            // last arrival: when the whole fan-out of a message was through (the p50 of the 50)
+            long[] lasts = new long[o.latencySamples];
+            for (int s = 0; s < o.latencySamples; s++) {
+                for (int i = 0; i < conns.length; i++) lasts[s] = Math.max(lasts[s], lat[s * conns.length + i]);
+            }
+            Arrays.sort(lasts);
+            put("latency_last_arrival_p50_ms", f3(lasts[lasts.length / 2] / 1e6));
         }
         log("latency p50 " + results.get("latency_p50_ms") + " ms, p99 " + results.get("latency_p99_ms") + " ms, max "
-                + results.get("latency_max_ms") + " ms over " + sorted.length + " receipts");
+                + results.get("latency_max_ms") + " ms over " + sorted.length + " receipts; server CPU per delivery "
+                + results.get("latency_server_us_per_delivery_user") + " + " + results.get("latency_server_us_per_delivery_sys")
+                + " µs, client " + results.get("latency_client_us_per_delivery") + " µs; first / last arrival p50 "
+                + results.get("latency_first_arrival_p50_ms") + " / " + results.get("latency_last_arrival_p50_ms") + " ms");
         put("rss_after_kb", rssKb(o.serverPid));
         put("loadavg_end", loadavg());
 
