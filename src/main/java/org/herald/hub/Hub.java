@@ -11,6 +11,7 @@ import java.util.function.BiConsumer;
 import java.util.IdentityHashMap;
 import java.util.concurrent.Executor;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
 import org.herald.core.RecipientId;
 
 /** The registry of this process's sessions: by recipient, by topic, by client address. */
@@ -123,7 +124,7 @@ public final class Hub implements Presence {
 
     /**
      * Writes an event frame to every local subscriber of the topic: encoded once, then one task per event loop that
-     * writes the shared bytes to all of that loop's subscribers (flushes coalesce per connection).
+     * hands the shared bytes to that loop's {@link LoopFanOut}.
      */
     public int publishLocal(String topic, String frame) {
         Set<Session> sessions = byTopic.get(topic);
@@ -136,13 +137,17 @@ public final class Hub implements Presence {
             List<Session> group = loop.getValue();
             n += group.size();
             ByteBuf shared = encoded.retainedDuplicate();
-            loop.getKey().execute(() -> {
-                try {
-                    for (Session s : group) s.writeOnLoop(shared.retainedDuplicate());
-                } finally {
-                    shared.release();
-                }
-            });
+            if (loop.getKey() instanceof EventExecutor netty) {
+                netty.execute(() -> LoopFanOut.current(netty).publish(shared, group));
+            } else { // a transport of its own (ABillS pages): plain writes
+                loop.getKey().execute(() -> {
+                    try {
+                        for (Session s : group) s.writeOnLoop(shared.retainedDuplicate());
+                    } finally {
+                        shared.release();
+                    }
+                });
+            }
         }
         encoded.release();
         return n;

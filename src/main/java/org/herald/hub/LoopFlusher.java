@@ -35,6 +35,11 @@ final class LoopFlusher implements Runnable {
         return f;
     }
 
+    /** Whether connections wait for their flush (a new event then joins them rather than flushing on its own). */
+    boolean isBusy() {
+        return !pending.isEmpty();
+    }
+
     /** Queues a connection that has just got its first unflushed frame. */
     void add(WebSocketTransport transport) {
         pending.add(transport);

@@ -210,6 +210,15 @@ public final class Session {
         if (!transport.writeFrame(frame)) close(CloseReason.TOO_SLOW, CloseReason.TOO_SLOW.description());
     }
 
+    /** Like {@link #writeOnLoop}, sent at once rather than at the loop's next coalesced flush. */
+    void writeNowOnLoop(ByteBuf frame) {
+        if (closed) {
+            frame.release();
+            return;
+        }
+        if (!transport.writeFrameNow(frame)) close(CloseReason.TOO_SLOW, CloseReason.TOO_SLOW.description());
+    }
+
     /** Runs once when the session closes (the hub forgets it at once, not when the TCP close completes). */
     public void onClose(Runnable action) {
         this.onClose = action;

@@ -21,6 +21,14 @@ public interface Transport {
     boolean writeFrame(ByteBuf frame);
 
     /**
+     * Like {@link #writeFrame}, and the frame (with anything written before it) goes to the socket now instead of at
+     * the next coalesced flush. A transport that flushes every write needs nothing more.
+     */
+    default boolean writeFrameNow(ByteBuf frame) {
+        return writeFrame(frame);
+    }
+
+    /**
      * Writes many frames at the client's pace: whenever the outbound buffer is full, waits until it drains, then
      * goes on. Runs {@code then} on the executor when all are written (not when the connection closes first).
      */

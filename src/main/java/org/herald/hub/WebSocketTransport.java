@@ -69,6 +69,15 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public boolean writeFrame(ByteBuf frame) {
+        return write(frame, false);
+    }
+
+    @Override
+    public boolean writeFrameNow(ByteBuf frame) {
+        return write(frame, true);
+    }
+
+    private boolean write(ByteBuf frame, boolean now) {
         if (!channel.isActive() || !channel.isWritable()) {
             frame.release();
             return !channel.isActive(); // a closed channel is not "too slow"; its close is under way
@@ -76,7 +85,7 @@ final class WebSocketTransport implements Transport {
         unflushedBytes += frame.readableBytes();
         if (deflate) channel.write(new TextWebSocketFrame(true, 0, EncodedFrame.payloadOf(frame)), channel.voidPromise());
         else raw.write(frame, raw.voidPromise());
-        if (unflushedBytes >= flushAtBytes) {
+        if (now || unflushedBytes >= flushAtBytes) {
             unflushedBytes = 0;
             raw.flush();
         } else if (!flushPending) {

@@ -1137,6 +1137,21 @@ public final class LoadClient {
             }
             Arrays.sort(lasts);
             put("latency_last_arrival_p50_ms", f3(lasts[lasts.length / 2] / 1e6));
+            // per message in order: first and last arrival, ms (where a slow message lost its time)
+            StringBuilder each = new StringBuilder();
+            for (int s = 0; s < o.latencySamples; s++) {
+                long first = Long.MAX_VALUE;
+                long last = 0;
+                for (int i = 0; i < conns.length; i++) {
+                    long v = lat[s * conns.length + i];
+                    if (v > 0) {
+                        first = Math.min(first, v);
+                        last = Math.max(last, v);
+                    }
+                }
+                each.append(s == 0 ? "" : " ").append(first / 1_000_000).append('/').append(last / 1_000_000);
+            }
+            put("latency_first_last_each_ms", each.toString());
         }
         log("latency p50 " + results.get("latency_p50_ms") + " ms, p99 " + results.get("latency_p99_ms") + " ms, max "
                 + results.get("latency_max_ms") + " ms over " + sorted.length + " receipts; server CPU per delivery "
