@@ -82,7 +82,10 @@ final class RedisBus implements Bus {
         hub.publishLocal(topic, frame);
         if (!reachable.getAsBoolean()) return;
         try {
-            redis.sync().publish(keys.topicChannel(topic), node + "\n" + frame);
+            // not awaited: callers run on event loops (presence, topic POSTs); one connection keeps the order
+            redis.async().publish(keys.topicChannel(topic), node + "\n" + frame).whenComplete((receivers, e) -> {
+                if (e != null) onFailure.run();
+            });
         } catch (RedisException e) {
             onFailure.run();
         }

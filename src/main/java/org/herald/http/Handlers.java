@@ -11,14 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a route's work on a virtual thread (JDBC blocks) and writes the answer back on the request's event loop.
- * Refusals become JSON errors; anything unexpected becomes a 500 with a reference to the log line, never a trace.
+ * Runs a route's work on a virtual thread (JDBC blocks) and writes the answer back on the request's event loop, or
+ * runs work that never blocks on the event loop itself. Refusals become JSON errors; anything unexpected becomes a
+ * 500 with a reference to the log line, never a trace.
  */
 public final class Handlers {
     private static final Logger log = LoggerFactory.getLogger(Handlers.class);
 
+    /** What a route does: its answer, or an exception that becomes a JSON error. */
     @FunctionalInterface
-    public interface BlockingHandler {
+    public interface RouteWork {
         Reply handle(RoutingContext ctx) throws Exception;
     }
 
@@ -28,7 +30,7 @@ public final class Handlers {
         this.executor = executor;
     }
 
-    public Handler<RoutingContext> blocking(BlockingHandler handler) {
+    public Handler<RoutingContext> blocking(RouteWork handler) {
         return ctx -> {
             Context context = Vertx.currentContext();
             executor.execute(() -> {
@@ -41,6 +43,20 @@ public final class Handlers {
                 }
                 context.runOnContext(v -> write(ctx, reply));
             });
+        };
+    }
+
+    /** Work that never blocks (no JDBC, no waiting), run on the request's event loop: no thread hop. */
+    public Handler<RoutingContext> onLoop(RouteWork handler) {
+        return ctx -> {
+            Reply reply;
+            try {
+                reply = handler.handle(ctx);
+            } catch (Throwable t) {
+                fail(ctx, t);
+                return;
+            }
+            write(ctx, reply);
         };
     }
 

@@ -14,6 +14,6 @@ public interface Bus {
      */
     int toRecipient(RecipientId recipient, long seq, String deliveryId, String frame);
 
-    /** An event frame for every session subscribed to the topic. */
+    /** An event frame for every session subscribed to the topic. Does not block: event loops call it. */
     void toTopic(String topic, String frame);
 }

@@ -312,6 +312,19 @@ class HubProtocolTest {
     }
 
     @Test
+    void aTopicEventWithABadTopicOrBodyGetsAJsonErrorNamingTheField() {
+        var badTopic = api.post("/api/v1/topics/no%20spaces/events", "{\"data\":{}}");
+        assertThat(badTopic.status()).isEqualTo(400);
+        assertThat(badTopic.json().get("field").asText()).isEqualTo("topic");
+        var noData = api.post("/api/v1/topics/news/events", "{\"headline\":\"x\"}");
+        assertThat(noData.status()).isEqualTo(400);
+        assertThat(noData.json().get("field").asText()).isEqualTo("data");
+        var notJson = api.post("/api/v1/topics/news/events", "{not json");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(new ApiClient(herald.baseUrl(), "not-a-key").post("/api/v1/topics/news/events", "{\"data\":{}}").status()).isEqualTo(401);
+    }
+
+    @Test
     void presenceChangesArePublishedOnThePresenceTopic() {
         try (WsClient watcher = WsClient.open(herald.baseUrl(), "token=" + token("admin:11", "presence"))) {
             watcher.awaitConnected();
