@@ -2,12 +2,14 @@ package org.herald.hub;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +62,12 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // protocol violations were answered with a close frame by the decoder; I/O errors end the connection
-        log.debug("websocket {}: {}", transport.remoteAddress(), cause.toString());
+        if (cause instanceof IOException || cause instanceof DecoderException) {
+            // the client went away, or broke the protocol (the decoder answered with a close frame)
+            log.debug("websocket {}: {}", transport.remoteAddress(), cause.toString());
+        } else {
+            log.warn("websocket {}: closing after an unexpected error", transport.remoteAddress(), cause);
+        }
         ctx.close();
     }
 }
