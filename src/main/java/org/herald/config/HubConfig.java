@@ -19,7 +19,7 @@ public record HubConfig(
         Integer maxConnectionsPerIp,
         @Doc("Most notifications replayed to one reconnecting connection; beyond it the client gets recovered:false.")
         Integer replayLimit,
-        @Doc("Accept per-message deflate when browsers offer it (costs CPU per frame).")
+        @Doc("Accept per-message deflate when a client offers it: its frames are then compressed for it alone, which costs CPU per frame and, unless the client asks for server_no_context_takeover, about 256 KiB of zlib memory per connection.")
         Boolean compression) {
 
     public static final String DEFAULT_CONNECT_TIMEOUT = "10s";
