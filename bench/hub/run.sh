@@ -16,7 +16,8 @@ MESSAGES=200
 ROUNDS=3
 PUBLISHERS=1
 WARMUP=200
-LATENCY_SAMPLES=50
+LATENCY_SAMPLES=100
+LATENCY_WARMUP=100
 SIZE=100
 IDLE_CONNECTIONS=50000
 IDLE_ADDRESSES="127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5"
@@ -24,8 +25,10 @@ IDLE=1
 TARGETS="herald,node"
 BUILD=head                 # head | worktree | none
 JAR=""
-HERALD_HEAP="-Xmx512m"
-HERALD_GC="-XX:+UseParallelGC"
+# Herald runs with its launcher's default JVM options unless --heap / --gc say otherwise
+. "$(dirname "$0")/../../scripts/java-opts.sh"
+HERALD_HEAP=$HERALD_DEFAULT_MEMORY
+HERALD_GC=$HERALD_DEFAULT_GC
 PROFILE=0
 JFR_SECONDS=20
 KEEP=0
@@ -48,7 +51,9 @@ RSS per connection, RSS with many idle connections, server CPU per delivery (use
                          the median is reported) after an unmeasured warm-up round of --warmup W (default $WARMUP)
   --publishers K         publish chains in the throughput rounds (default 1: each POST as soon as the previous
                          one is answered; K: K POSTs in flight, a burst the server may coalesce per connection)
-  --latency-samples L    single messages of the latency phase (default $LATENCY_SAMPLES)
+  --latency-samples L    single messages of the latency phase (default $LATENCY_SAMPLES), after --latency-warmup K
+                         unrecorded ones (default $LATENCY_WARMUP: the JVM's JIT compiles for a minute or more
+                         after the start, and a compilation on the server's one core slows fan-outs for a second)
   --size B               bytes of the published body (default $SIZE)
   --idle-connections N   connections of the idle-RSS run (default $IDLE_CONNECTIONS; capped by the open-files
                          limit: every connection is one file descriptor in the server and one in the client)
@@ -90,6 +95,7 @@ while [ $# -gt 0 ]; do
     --publishers) PUBLISHERS=$(need_int "$1" "${2-}"); [ "$PUBLISHERS" -ge 1 ] || die "--publishers must be >= 1"; shift 2 ;;
     --warmup) WARMUP=$(need_int "$1" "${2-}"); shift 2 ;;
     --latency-samples) LATENCY_SAMPLES=$(need_int "$1" "${2-}"); shift 2 ;;
+    --latency-warmup) LATENCY_WARMUP=$(need_int "$1" "${2-}"); shift 2 ;;
     --size) SIZE=$(need_int "$1" "${2-}"); shift 2 ;;
     --idle-connections) IDLE_CONNECTIONS=$(need_int "$1" "${2-}"); shift 2 ;;
     --idle-addresses) [[ "${2-}" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+(,127\.[0-9]+\.[0-9]+\.[0-9]+)*$ ]] \
@@ -98,8 +104,8 @@ while [ $# -gt 0 ]; do
     --targets) [[ "${2-}" =~ ^(herald|node)(,(herald|node))?$ ]] || die "--targets takes herald,node"; TARGETS=$2; shift 2 ;;
     --build) [[ "${2-}" =~ ^(head|worktree|none)$ ]] || die "--build takes head, worktree or none"; BUILD=$2; shift 2 ;;
     --jar) [ -n "${2-}" ] || die "--jar needs a path"; JAR=$2; BUILD=none; shift 2 ;;
-    --heap) [[ "${2-}" =~ ^(-X[a-z]+[0-9]+[kmgKMG]?( |$))+$ ]] || die "--heap takes options like '-Xmx512m -Xms512m'"; HERALD_HEAP=$2; shift 2 ;;
-    --gc) [[ "${2-}" =~ ^-XX:\+Use[A-Za-z]+GC$ ]] || die "--gc takes e.g. -XX:+UseParallelGC"; HERALD_GC=$2; shift 2 ;;
+    --heap) [[ "${2-}" =~ ^((-X[a-z]+[0-9]+[kmgKMG]?|-XX:[A-Za-z]+=[0-9]+[kmgKMG]?)( |$))+$ ]] || die "--heap takes options like '-Xmx512m -Xmn64m -XX:MaxTenuringThreshold=1'"; HERALD_HEAP=$2; shift 2 ;;
+    --gc) [[ "${2-}" =~ ^-XX:\+Use[A-Za-z]+GC(\ -XX:[+-]?[A-Za-z0-9]+(=[A-Za-z0-9]+)?)*$ ]] || die "--gc takes e.g. -XX:+UseParallelGC, optionally followed by -XX options"; HERALD_GC=$2; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --jfr-seconds) JFR_SECONDS=$(need_int "$1" "${2-}"); shift 2 ;;
     --wait-quiet) QUIET_PCT=$(need_int "$1" "${2-}"); shift 2 ;;
@@ -299,7 +305,7 @@ val() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 IFS=',' read -r -a TARGET_LIST <<<"$TARGETS"
 for t in "${TARGET_LIST[@]}"; do
-  log "== $t: $CONNECTIONS connections, warm-up $WARMUP, $ROUNDS x $MESSAGES messages, $LATENCY_SAMPLES latency samples"
+  log "== $t: $CONNECTIONS connections, warm-up $WARMUP, $ROUNDS x $MESSAGES messages, $LATENCY_WARMUP + $LATENCY_SAMPLES latency samples"
   wait_quiet "$t bench"
   if [ "$t" = herald ]; then start_herald "$t-bench"; else start_node "$t-bench"; fi
   sleep 5 # idle before the "before" RSS reading
@@ -309,7 +315,7 @@ for t in "${TARGET_LIST[@]}"; do
     [ "$JDK_MAJOR" -ge 25 ] && extra+=(--jfr-cpu-time true)
   fi
   run_client "$t" "$WORK/$t-bench.txt" --mode bench --connections "$CONNECTIONS" --messages "$MESSAGES" \
-      --rounds "$ROUNDS" --publishers "$PUBLISHERS" --warmup "$WARMUP" --latency-samples "$LATENCY_SAMPLES" --size "$SIZE" "${extra[@]}" \
+      --rounds "$ROUNDS" --publishers "$PUBLISHERS" --warmup "$WARMUP" --latency-warmup "$LATENCY_WARMUP" --latency-samples "$LATENCY_SAMPLES" --size "$SIZE" "${extra[@]}" \
     || log "$t: the load client failed (see above)"
   stop_server
 
@@ -375,7 +381,7 @@ REPORT="$RESULTS_DIR/$STAMP.md"
   echo "- Machine: nproc $(nproc --all), CPU \"$CPU_MODEL\", $(awk '/MemTotal/ {printf "%d GB", $2/1048576+0.5}' /proc/meminfo) RAM, Linux $(uname -r); JDK $JDK_VERSION; Node $NODE_VERSION, ws $WS_VERSION"
   [[ ",$TARGETS," == *",herald,"* ]] && echo "- Herald: $HERALD_BUILD_NOTE, jar sha256 $JAR_SHA; JVM \`$HERALD_GC $HERALD_HEAP\`; H2; HERALD_HUB_MAX_CONNECTIONS_PER_IP=100000, HERALD_HUB_MAX_FRAMES_PER_SECOND=1000, HERALD_HUB_PING_INTERVAL=10m"
   echo "- Pinning: server \`taskset -c $SERVER_CPU\`, load client \`taskset -c $CLIENT_CPU\` (Java $JDK_VERSION, Vert.x 5.2.0, epoll, one event loop)"
-  echo "- Work: $CONNECTIONS connections; warm-up $WARMUP messages, then $ROUNDS rounds of $MESSAGES messages back to back ($([ "$PUBLISHERS" = 1 ] && echo "one POST at a time" || echo "$PUBLISHERS POSTs in flight"); body $SIZE bytes; the frame on the wire is the same for both servers); $LATENCY_SAMPLES single messages for latency"
+  echo "- Work: $CONNECTIONS connections; warm-up $WARMUP messages, then $ROUNDS rounds of $MESSAGES messages back to back ($([ "$PUBLISHERS" = 1 ] && echo "one POST at a time" || echo "$PUBLISHERS POSTs in flight"); body $SIZE bytes; the frame on the wire is the same for both servers); $LATENCY_WARMUP unrecorded then $LATENCY_SAMPLES recorded single messages for latency"
   echo "- Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER"
   echo
   echo "| server | deliveries/s (median of $ROUNDS) | each round | latency p50 / p99 (max) ms | RSS idle → with $CONNECTIONS conns | RSS per connection | idle run: RSS with N conns | server CPU per delivery user + kernel (deliveries per CPU-second) | server CPU busy | client CPU busy | other CPU | load avg at end |"

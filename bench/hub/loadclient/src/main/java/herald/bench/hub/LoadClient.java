@@ -64,7 +64,7 @@ public final class LoadClient {
         int publishers = 1;
         int warmup = 200;
         int latencySamples = 50;
-        int latencyWarmup = 10;
+        int latencyWarmup = 30;
         long latencyGapMillis = 10;
         int size = 100;
         List<String> localAddresses = new ArrayList<>();
@@ -187,7 +187,7 @@ public final class LoadClient {
                   --publishers K           concurrent publish chains in the throughput rounds (default 1: each
                                            POST after the previous answer; K > 1: K POSTs in flight)
                   --latency-samples L      single messages for the latency phase (default 50)
-                  --latency-warmup K       unrecorded single messages before them (default 10)
+                  --latency-warmup K       unrecorded single messages before them (default 30)
                   --latency-gap-ms MS      pause between latency samples (default 10)
                   --size B                 bytes of the published body (default 100; Herald: the POST body
                                            {"data":{...}}; Node: the frame Herald would send for it)
@@ -903,6 +903,23 @@ public final class LoadClient {
     }
 
     /** utime, stime in clock ticks of a process ("self" for this one). */
+    /**
+     * Waits until the server uses less than 5 % of a core over half a second (at most 30 s): the JIT compilations and
+     * collections the previous phase set off are done. Records how long it took.
+     */
+    void settle(String phase) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            long[] a = cpuTicks(Integer.toString(o.serverPid));
+            Thread.sleep(500);
+            long[] b = cpuTicks(Integer.toString(o.serverPid));
+            double busy = (b[0] - a[0] + b[1] - a[1]) / (double) o.clkTck / 0.5;
+            if (busy < 0.05) break;
+        }
+        put("settle_" + phase + "_seconds", f1((System.nanoTime() - start) / 1e9));
+    }
+
     static long[] cpuTicks(String pid) {
         try {
             String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -1034,6 +1051,8 @@ public final class LoadClient {
             return;
         }
 
+        // each measured phase starts with the server idle: not still compiling or collecting what the last one left
+        settle("warm-up");
         // warm-up (JIT of both servers and of this client), not recorded
         if (o.warmup > 0) {
             RoundResult w = throughputRound(o.warmup);
@@ -1099,6 +1118,7 @@ public final class LoadClient {
                 sSys * 1e6 / deliveries, 100 * (cUser + cSys) / wallSec, results.get("other_cpu_share")));
 
         // latency
+        settle("latency");
         long[] ls0 = cpuTicks(Integer.toString(o.serverPid));
         long[] lc0 = cpuTicks("self");
         long[] lat = latencyPhase(o.latencyWarmup, o.latencySamples);
