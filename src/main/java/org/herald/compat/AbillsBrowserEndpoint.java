@@ -163,11 +163,14 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
         private volatile String lastDelivery;
         private long lastHeard = System.nanoTime();
         private long pinger = -1;
+        /** One instance: the hub keeps sessions per executor. */
+        private final Executor onContext;
 
         Connection(ServerWebSocket ws, RecipientId admin, Context context) {
             this.ws = ws;
             this.admin = admin;
             this.context = context;
+            this.onContext = command -> context.runOnContext(v -> command.run());
         }
 
         void open(List<String> early) {
@@ -270,7 +273,7 @@ public final class AbillsBrowserEndpoint implements AutoCloseable {
 
         @Override
         public Executor executor() {
-            return command -> context.runOnContext(v -> command.run());
+            return onContext;
         }
 
         @Override

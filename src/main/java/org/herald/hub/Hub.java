@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
-import java.util.IdentityHashMap;
-import java.util.concurrent.Executor;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import org.herald.core.RecipientId;
@@ -17,7 +15,7 @@ import org.herald.core.RecipientId;
 /** The registry of this process's sessions: by recipient, by topic, by client address. */
 public final class Hub implements Presence {
     private final Map<RecipientId, Set<Session>> byRecipient = new ConcurrentHashMap<>();
-    private final Map<String, Set<Session>> byTopic = new ConcurrentHashMap<>();
+    private final TopicSubscribers topics = new TopicSubscribers();
     private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
     private final List<BiConsumer<RecipientId, Boolean>> presenceListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<RecipientId, Integer>> connectionListeners = new CopyOnWriteArrayList<>();
@@ -102,16 +100,11 @@ public final class Hub implements Presence {
     }
 
     public void join(Session s, String topic) {
-        byTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(s);
-        s.topics().add(topic);
+        if (s.topics().add(topic)) topics.join(s, topic);
     }
 
     public void leave(Session s, String topic) {
-        byTopic.computeIfPresent(topic, (t, set) -> {
-            set.remove(s);
-            return set.isEmpty() ? null : set;
-        });
-        s.topics().remove(topic);
+        if (s.topics().remove(topic)) topics.leave(s, topic);
     }
 
     /** Writes a notification frame to every local session of the recipient; returns how many there were. */
@@ -124,33 +117,26 @@ public final class Hub implements Presence {
 
     /**
      * Writes an event frame to every local subscriber of the topic: encoded once, then one task per event loop that
-     * hands the shared bytes to that loop's {@link LoopFanOut}.
+     * hands the shared bytes and that loop's subscribers to its {@link LoopFanOut}.
      */
-    public int publishLocal(String topic, String frame) {
-        Set<Session> sessions = byTopic.get(topic);
-        if (sessions == null || sessions.isEmpty()) return 0;
-        Map<Executor, List<Session>> byLoop = new IdentityHashMap<>();
-        for (Session s : sessions) byLoop.computeIfAbsent(s.transport().executor(), e -> new ArrayList<>()).add(s);
-        ByteBuf encoded = EncodedFrame.text(frame);
-        int n = 0;
-        for (Map.Entry<Executor, List<Session>> loop : byLoop.entrySet()) {
-            List<Session> group = loop.getValue();
-            n += group.size();
-            ByteBuf shared = encoded.retainedDuplicate();
-            if (loop.getKey() instanceof EventExecutor netty) {
-                netty.execute(() -> LoopFanOut.current(netty).publish(shared, group));
+    public void publishLocal(String topic, String frame) {
+        ByteBuf[] encoded = {null};
+        topics.forEachLoop(topic, (loop, subscribers) -> {
+            if (encoded[0] == null) encoded[0] = EncodedFrame.text(frame);
+            ByteBuf shared = encoded[0].retainedDuplicate();
+            if (loop instanceof EventExecutor netty) {
+                netty.execute(() -> LoopFanOut.current(netty).publish(shared, subscribers.get()));
             } else { // a transport of its own (ABillS pages): plain writes
-                loop.getKey().execute(() -> {
+                loop.execute(() -> {
                     try {
-                        for (Session s : group) s.writeOnLoop(shared.retainedDuplicate());
+                        for (Session s : subscribers.get()) s.writeOnLoop(shared.retainedDuplicate());
                     } finally {
                         shared.release();
                     }
                 });
             }
-        }
-        encoded.release();
-        return n;
+        });
+        if (encoded[0] != null) encoded[0].release();
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.herald.hub;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +24,7 @@ final class LoopFanOut {
     private final LoopFlusher flusher;
     /** The event being sent connection by connection (one reference held), or null. */
     private ByteBuf frame;
-    private List<Session> sessions;
+    private Session[] sessions;
     private int next;
     /** Tells a scheduled chunk whether its fan-out is still the current one. */
     private long generation;
@@ -46,7 +45,7 @@ final class LoopFanOut {
     }
 
     /** An event for these sessions of this loop; takes over one reference to the encoded frame. */
-    void publish(ByteBuf encoded, List<Session> subscribers) {
+    void publish(ByteBuf encoded, Session[] subscribers) {
         if (frame != null) writeRestUnflushed();
         if (flusher.isBusy()) {
             try {
@@ -64,9 +63,9 @@ final class LoopFanOut {
 
     private void chunk(long of) {
         if (of != generation || frame == null) return;
-        int end = Math.min(next + LoopFlusher.CHUNK, sessions.size());
-        while (next < end) sessions.get(next++).writeNowOnLoop(frame.retainedDuplicate());
-        if (next < sessions.size()) {
+        int end = Math.min(next + LoopFlusher.CHUNK, sessions.length);
+        while (next < end) sessions[next++].writeNowOnLoop(frame.retainedDuplicate());
+        if (next < sessions.length) {
             // a scheduled task runs after the loop's next I/O pass: a publish read there takes over the rest
             loop.schedule(() -> chunk(of), 0, TimeUnit.NANOSECONDS);
         } else {
@@ -75,7 +74,7 @@ final class LoopFanOut {
     }
 
     private void writeRestUnflushed() {
-        while (next < sessions.size()) sessions.get(next++).writeOnLoop(frame.retainedDuplicate());
+        while (next < sessions.length) sessions[next++].writeOnLoop(frame.retainedDuplicate());
         done();
     }
 

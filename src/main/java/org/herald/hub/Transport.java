@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
  * connection's event loop); flushes are coalesced, so frames published back to back leave in one system call.
  */
 public interface Transport {
-    /** The thread that owns the connection; {@link #writeFrame} must be called on it. */
+    /** The thread that owns the connection, the same object every time; {@link #writeFrame} must be called on it. */
     Executor executor();
 
     boolean inExecutor();

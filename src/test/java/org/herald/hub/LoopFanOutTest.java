@@ -77,8 +77,8 @@ class LoopFanOutTest {
         return EncodedFrame.text("{\"type\":\"event\",\"data\":\"" + name + "\"}");
     }
 
-    static List<Session> sessions(List<Subscriber> subs) {
-        return subs.stream().map(Subscriber::session).toList();
+    static Session[] sessions(List<Subscriber> subs) {
+        return subs.stream().map(Subscriber::session).toArray(Session[]::new);
     }
 
     /** Everything the loops have scheduled (the next chunks, the flusher's turns), until nothing is left. */
