@@ -2,18 +2,26 @@ package org.herald.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +39,7 @@ public final class HttpApi implements AutoCloseable {
     private final Vertx vertx;
     private final Router router;
     private final int maxBodyBytes;
-    private HttpServer server;
+    private final List<String> deployments = new ArrayList<>();
     private Consumer<HttpServerOptions> serverCustomizer = o -> { };
     private final Map<String, Handler<HttpServerRequest>> upgrades = new HashMap<>();
 
@@ -84,7 +92,11 @@ public final class HttpApi implements AutoCloseable {
         upgrades.put(path, handler);
     }
 
-    /** Starts listening; returns the bound port (useful with port 0). */
+    /**
+     * Starts listening, with one listener per core; returns the bound port (useful with port 0). The first listener
+     * binds the socket; the others share it, and Vert.x hands each new connection to the next listener's event loop,
+     * so connections and their WebSocket fan-out spread over the cores (one listener alone keeps them all on one loop).
+     */
     public int start(String host, int port) {
         // no cleartext HTTP/2 upgrades: behind a reverse proxy an accepted "Upgrade: h2c" lets a client tunnel
         // requests past the proxy's rules (h2c smuggling); Herald speaks HTTP/1.1 and WebSocket here
@@ -92,37 +104,86 @@ public final class HttpApi implements AutoCloseable {
                 .setCompressionSupported(false).setTcpNoDelay(true)
                 // every write happens on the connection's event loop (blocking handlers hop back with runOnContext,
                 // the hub writes through the channel's executor), so Vert.x may skip the HTTP connection's MPSC
-                // queue: 1,024 slots, about 4 KB of heap per WebSocket (the WebSocket's own connection keeps one)
+                // queue: 1,024 slots, about 4 KB of heap per connection
                 .setStrictThreadMode(true)
                 // curl -d sends JSON as a form; let the form decoder take bodies as large as the body limit.
                 .setMaxFormAttributeSize(maxBodyBytes).setMaxFormBufferedBytes(maxBodyBytes);
         serverCustomizer.accept(options);
+        Map<String, Handler<HttpServerRequest>> byPath = Map.copyOf(upgrades);
+        Handler<HttpServerRequest> requests = request -> {
+            Handler<HttpServerRequest> upgrade = byPath.isEmpty() ? null : byPath.get(request.path());
+            if (upgrade != null && request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) upgrade.handle(request);
+            else router.handle(request);
+        };
+        int listeners = Runtime.getRuntime().availableProcessors();
+        int bound;
         try {
-            Map<String, Handler<HttpServerRequest>> byPath = Map.copyOf(upgrades);
-            server = vertx.createHttpServer(options).requestHandler(request -> {
-                Handler<HttpServerRequest> upgrade = byPath.isEmpty() ? null : byPath.get(request.path());
-                if (upgrade != null && request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) upgrade.handle(request);
-                else router.handle(request);
-            }).listen().toCompletionStage().toCompletableFuture().get();
+            // listeners share a socket only on a port given in advance: with 0 each would bind a port of its own
+            if (port == 0 && listeners > 1) options.setPort(freePort(host));
+            bound = listen(options, requests, listeners);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the HTTP listener");
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getCause().getMessage(), e.getCause());
         }
-        log.info("HTTP listening on {}:{}", host, server.actualPort());
-        return server.actualPort();
+        log.info("HTTP listening on {}:{} ({} event loop{})", host, bound, listeners, listeners == 1 ? "" : "s");
+        return bound;
     }
 
+    /**
+     * Deploys {@code instances} listeners, each on an event loop of its own, sharing one socket (also one random port
+     * when the port is 0); returns the port.
+     */
+    private int listen(HttpServerOptions options, Handler<HttpServerRequest> requests, int instances)
+            throws InterruptedException, ExecutionException {
+        Set<Integer> ports = ConcurrentHashMap.newKeySet();
+        deployments.add(vertx.deployVerticle(() -> new Listener(options, requests, ports), new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get());
+        if (ports.size() != 1) throw new IllegalStateException("the listeners of one socket report the ports " + ports);
+        return ports.iterator().next();
+    }
+
+    /** A port that is free now (for port 0: tests, trials); taken by another process meanwhile, the listen fails. */
+    private static int freePort(String host) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One HTTP server on the event loop Vert.x gives the deployment instance. */
+    private static final class Listener extends VerticleBase {
+        private final HttpServerOptions options;
+        private final Handler<HttpServerRequest> requests;
+        private final Set<Integer> ports;
+
+        Listener(HttpServerOptions options, Handler<HttpServerRequest> requests, Set<Integer> ports) {
+            this.options = options;
+            this.requests = requests;
+            this.ports = ports;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(options).requestHandler(requests).listen().onSuccess(s -> ports.add(s.actualPort()));
+        }
+    }
+
+    /** Stops the listeners (their servers close with their deployments). */
     @Override
     public void close() {
-        if (server == null) return;
-        try {
-            server.close().toCompletionStage().toCompletableFuture().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.warn("closing the HTTP listener: {}", e.getCause().toString());
+        for (String id : deployments.reversed()) {
+            try {
+                vertx.undeploy(id).toCompletionStage().toCompletableFuture().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                log.warn("closing the HTTP listener: {}", e.getCause().toString());
+            }
         }
+        deployments.clear();
     }
 }

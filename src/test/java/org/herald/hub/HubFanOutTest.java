@@ -5,16 +5,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.herald.testing.ApiClient;
 import org.herald.testing.TestHerald;
 import org.herald.testing.WsClient;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Topic events published back to back to more connections than one flush chunk of an event loop. */
 class HubFanOutTest {
+
+    @Test
+    void connectionsAreSpreadOverOneEventLoopPerCore() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Assumptions.assumeTrue(cores > 1, "one core: one event loop");
+        try (TestHerald herald = TestHerald.start()) {
+            ApiClient api = herald.api();
+            List<WsClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4 * cores; i++) {
+                    String token = api.post("/api/v1/tokens", "{\"recipient\":\"user:" + i + "\"}").json().get("token").asText();
+                    WsClient ws = WsClient.open(herald.baseUrl(), "token=" + token);
+                    clients.add(ws);
+                    ws.awaitConnected();
+                }
+                Set<Object> loops = new HashSet<>();
+                for (Session s : herald.server().hub().sessions()) loops.add(s.transport().executor());
+                assertThat(loops).hasSize(cores);
+            } finally {
+                clients.forEach(WsClient::close);
+            }
+        }
+    }
 
     @Test
     void everyConnectionGetsEveryEventOnceAndInEachPublishersOrderWhenPublishesOutrunTheFlushes() {
