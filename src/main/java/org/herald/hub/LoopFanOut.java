@@ -2,7 +2,6 @@ package org.herald.hub;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Per connection the events keep their order either way. Confined to its event loop.
  */
 final class LoopFanOut {
-    private static final FastThreadLocal<LoopFanOut> OF_THIS_LOOP = new FastThreadLocal<>();
+    private static final PerLoop<LoopFanOut> OF_LOOP = new PerLoop<>(LoopFanOut::new);
 
     private final EventExecutor loop;
     private final LoopFlusher flusher;
@@ -36,12 +35,7 @@ final class LoopFanOut {
 
     /** The fan-out of the loop this is called on. */
     static LoopFanOut current(EventExecutor loop) {
-        LoopFanOut f = OF_THIS_LOOP.get();
-        if (f == null) {
-            f = new LoopFanOut(loop);
-            OF_THIS_LOOP.set(f);
-        }
-        return f;
+        return OF_LOOP.get(loop);
     }
 
     /** An event for these sessions of this loop; takes over one reference to the encoded frame. */

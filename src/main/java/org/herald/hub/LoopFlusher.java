@@ -1,7 +1,6 @@
 package org.herald.hub;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class LoopFlusher implements Runnable {
     /** Connections flushed before the loop reads its sockets again; a chunk takes about 2 ms. */
     static final int CHUNK = 256;
-    private static final FastThreadLocal<LoopFlusher> OF_THIS_LOOP = new FastThreadLocal<>();
+    private static final PerLoop<LoopFlusher> OF_LOOP = new PerLoop<>(LoopFlusher::new);
 
     private final EventExecutor loop;
     private final ArrayDeque<WebSocketTransport> pending = new ArrayDeque<>();
@@ -27,12 +26,7 @@ final class LoopFlusher implements Runnable {
 
     /** The flusher of the loop this is called on. */
     static LoopFlusher current(EventExecutor loop) {
-        LoopFlusher f = OF_THIS_LOOP.get();
-        if (f == null) {
-            f = new LoopFlusher(loop);
-            OF_THIS_LOOP.set(f);
-        }
-        return f;
+        return OF_LOOP.get(loop);
     }
 
     /** Whether connections wait for their flush (a new event then joins them rather than flushing on its own). */
