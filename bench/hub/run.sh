@@ -22,6 +22,8 @@ SIZE=100
 IDLE_CONNECTIONS=50000
 IDLE_ADDRESSES="127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5"
 IDLE=1
+IDLE_SERIES=""
+BENCH=1
 TARGETS="herald,node"
 BUILD=head                 # head | worktree | none
 JAR=""
@@ -60,6 +62,9 @@ RSS per connection, RSS with many idle connections, server CPU per delivery (use
   --idle-addresses LIST  client source addresses of the idle run (default $IDLE_ADDRESSES: one source address
                          gets about 28k ephemeral ports)
   --no-idle              skip the idle run
+  --idle-series LIST     also idle runs of these sizes (e.g. 2500,5000,10000,15000,19600), each on a fresh server;
+                         the report fits RSS = a + b·N to them and extends the line to --idle-connections
+  --no-bench             skip the throughput and latency run (with --idle-series: memory only)
   --targets LIST         herald,node (default), or one of them
   --build head|worktree|none
                          head (default): build the committed HEAD (git archive into a temporary directory, then
@@ -101,6 +106,8 @@ while [ $# -gt 0 ]; do
     --idle-addresses) [[ "${2-}" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+(,127\.[0-9]+\.[0-9]+\.[0-9]+)*$ ]] \
         || die "--idle-addresses takes 127.x.y.z,… (loopback only)"; IDLE_ADDRESSES=$2; shift 2 ;;
     --no-idle) IDLE=0; shift ;;
+    --idle-series) [[ "${2-}" =~ ^[0-9]+(,[0-9]+)+$ ]] || die "--idle-series takes two or more sizes: N,N,…"; IDLE_SERIES=$2; shift 2 ;;
+    --no-bench) BENCH=0; shift ;;
     --targets) [[ "${2-}" =~ ^(herald|node)(,(herald|node))?$ ]] || die "--targets takes herald,node"; TARGETS=$2; shift 2 ;;
     --build) [[ "${2-}" =~ ^(head|worktree|none)$ ]] || die "--build takes head, worktree or none"; BUILD=$2; shift 2 ;;
     --jar) [ -n "${2-}" ] || die "--jar needs a path"; JAR=$2; BUILD=none; shift 2 ;;
@@ -139,6 +146,11 @@ if [ "$IDLE_CONNECTIONS" -gt "$FD_CAP" ]; then
   IDLE_NOTE="capped from $IDLE_REQUESTED: the hard open-files limit is $HARD_NOFILE per process (ulimit -Hn; raising it needs CAP_SYS_RESOURCE)"
   log "idle run: $IDLE_NOTE; running $IDLE_CONNECTIONS"
 fi
+
+IFS=',' read -r -a SERIES_LIST <<<"$IDLE_SERIES"
+for n in "${SERIES_LIST[@]}"; do
+  [ "$n" -le "$FD_CAP" ] || die "--idle-series: $n is above what the open-files limit allows ($FD_CAP)"
+done
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RUN_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -304,12 +316,25 @@ val() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 IFS=',' read -r -a TARGET_LIST <<<"$TARGETS"
-for t in "${TARGET_LIST[@]}"; do
+idle_run() { # idle_run TARGET N OUTFILE
+  log "== $1: $2 idle connections from $IDLE_ADDRESSES"
+  wait_quiet "$1 idle"
+  if [ "$1" = herald ]; then start_herald "$1-idle-$2"; else start_node "$1-idle-$2"; fi
+  sleep 5
+  local -a idle_extra=()
+  [ "$1" = herald ] && idle_extra=(--jcmd "$JCMD")
+  run_client "$1" "$3" --mode idle --connections "$2" --local-addresses "$IDLE_ADDRESSES" --settle 5 "${idle_extra[@]}" \
+    || log "$1: the idle run failed (see above)"
+  stop_server
+}
+
+bench_run() { # bench_run TARGET
+  local t=$1
   log "== $t: $CONNECTIONS connections, warm-up $WARMUP, $ROUNDS x $MESSAGES messages, $LATENCY_WARMUP + $LATENCY_SAMPLES latency samples"
   wait_quiet "$t bench"
   if [ "$t" = herald ]; then start_herald "$t-bench"; else start_node "$t-bench"; fi
   sleep 5 # idle before the "before" RSS reading
-  extra=()
+  local -a extra=()
   if [ "$PROFILE" = 1 ] && [ "$t" = herald ]; then
     extra=(--jfr-file "$WORK/herald-hub.jfr" --jcmd "$JCMD" --jfr-seconds "$JFR_SECONDS")
     [ "$JDK_MAJOR" -ge 25 ] && extra+=(--jfr-cpu-time true)
@@ -318,19 +343,12 @@ for t in "${TARGET_LIST[@]}"; do
       --rounds "$ROUNDS" --publishers "$PUBLISHERS" --warmup "$WARMUP" --latency-warmup "$LATENCY_WARMUP" --latency-samples "$LATENCY_SAMPLES" --size "$SIZE" "${extra[@]}" \
     || log "$t: the load client failed (see above)"
   stop_server
+}
 
-  if [ "$IDLE" = 1 ]; then
-    log "== $t: $IDLE_CONNECTIONS idle connections from $IDLE_ADDRESSES"
-    wait_quiet "$t idle"
-    if [ "$t" = herald ]; then start_herald "$t-idle"; else start_node "$t-idle"; fi
-    sleep 5
-    idle_extra=()
-    [ "$t" = herald ] && idle_extra=(--jcmd "$JCMD")
-    run_client "$t" "$WORK/$t-idle.txt" --mode idle --connections "$IDLE_CONNECTIONS" \
-        --local-addresses "$IDLE_ADDRESSES" --settle 5 "${idle_extra[@]}" \
-      || log "$t: the idle run failed (see above)"
-    stop_server
-  fi
+for t in "${TARGET_LIST[@]}"; do
+  if [ "$BENCH" = 1 ]; then bench_run "$t"; fi
+  if [ "$IDLE" = 1 ]; then idle_run "$t" "$IDLE_CONNECTIONS" "$WORK/$t-idle.txt"; fi
+  for n in "${SERIES_LIST[@]}"; do idle_run "$t" "$n" "$WORK/$t-series-$n.txt"; done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -384,6 +402,7 @@ REPORT="$RESULTS_DIR/$STAMP.md"
   echo "- Work: $CONNECTIONS connections; warm-up $WARMUP messages, then $ROUNDS rounds of $MESSAGES messages back to back ($([ "$PUBLISHERS" = 1 ] && echo "one POST at a time" || echo "$PUBLISHERS POSTs in flight"); body $SIZE bytes; the frame on the wire is the same for both servers); $LATENCY_WARMUP unrecorded then $LATENCY_SAMPLES recorded single messages for latency"
   echo "- Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER"
   echo
+  if [ "$BENCH" = 1 ]; then
   echo "| server | deliveries/s (median of $ROUNDS) | each round | latency p50 / p99 (max) ms | RSS idle → with $CONNECTIONS conns | RSS per connection | idle run: RSS with N conns | server CPU per delivery user + kernel (deliveries per CPU-second) | server CPU busy | client CPU busy | other CPU | load avg at end |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for t in "${TARGET_LIST[@]}"; do
@@ -409,6 +428,7 @@ REPORT="$RESULTS_DIR/$STAMP.md"
     echo "$row"
   done
   echo
+  fi
   for t in "${TARGET_LIST[@]}"; do
     b="$WORK/$t-bench.txt"
     [ -s "$b" ] || continue
@@ -419,6 +439,29 @@ REPORT="$RESULTS_DIR/$STAMP.md"
     echo "- herald idle run: RSS $(MB "$(val "$i" rss_before_kb)") before, $(MB "$(val "$i" rss_with_kb)") with $(val "$i" connections) connections; after a full GC (jcmd GC.run) RSS $(MB "$(val "$i" rss_after_gc_kb)"), live heap $(MB "$(val "$i" heap_used_after_gc_kb)") ($(( $(val "$i" heap_used_after_gc_kb) * 1024 / $(val "$i" connections) )) B per connection incl. the idle server's own live heap)"
   fi
   [ -n "$IDLE_NOTE" ] && echo "- Idle run: $IDLE_NOTE."
+  if [ -n "$IDLE_SERIES" ]; then
+    for t in "${TARGET_LIST[@]}"; do
+      points=""
+      line="- $t idle series (RSS with N connections, each on a fresh server):"
+      for n in "${SERIES_LIST[@]}"; do
+        f="$WORK/$t-series-$n.txt"
+        kb=$(val "$f" rss_with_kb 2>/dev/null)
+        [ -n "$kb" ] || { line+=" $n: failed;"; continue; }
+        line+=" $n: $(MB "$kb") (idle $(MB "$(val "$f" rss_before_kb)"));"
+        points+="$n $kb"$'\n'
+      done
+      echo "$line"
+      # least squares RSS = a + b·N, and the line at the requested idle size
+      printf '%s' "$points" | awk -v at="$IDLE_REQUESTED" '
+        { n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2; syy += $2 * $2 }
+        END {
+          if (n < 2) exit
+          b = (n * sxy - sx * sy) / (n * sxx - sx * sx); a = (sy - b * sx) / n
+          r = (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy))
+          printf "  - fit: RSS = %.0f MB + %.2f KiB per connection (r² %.4f); at %d connections: %.0f MB\n", a / 1024, b, r * r, at, (a + b * at) / 1024
+        }'
+    done
+  fi
   for q in "${QUIET_NOTES[@]}"; do echo "- Quiet check: $q"; done
   [ -n "$PROFILE_TXT" ] && echo "- JFR profile: $PROFILE_TXT (throughput while recording: $(val "$WORK/herald-bench.txt" profile_throughput)/s)"
   true
