@@ -399,7 +399,7 @@ REPORT="$RESULTS_DIR/$STAMP.md"
   echo "- Machine: nproc $(nproc --all), CPU \"$CPU_MODEL\", $(awk '/MemTotal/ {printf "%d GB", $2/1048576+0.5}' /proc/meminfo) RAM, Linux $(uname -r); JDK $JDK_VERSION; Node $NODE_VERSION, ws $WS_VERSION"
   [[ ",$TARGETS," == *",herald,"* ]] && echo "- Herald: $HERALD_BUILD_NOTE, jar sha256 $JAR_SHA; JVM \`$HERALD_GC $HERALD_HEAP\`; H2; HERALD_HUB_MAX_CONNECTIONS_PER_IP=100000, HERALD_HUB_MAX_FRAMES_PER_SECOND=1000, HERALD_HUB_PING_INTERVAL=10m"
   echo "- Pinning: server \`taskset -c $SERVER_CPU\`, load client \`taskset -c $CLIENT_CPU\` (Java $JDK_VERSION, Vert.x 5.2.0, epoll, one event loop)"
-  echo "- Work: $CONNECTIONS connections; warm-up $WARMUP messages, then $ROUNDS rounds of $MESSAGES messages back to back ($([ "$PUBLISHERS" = 1 ] && echo "one POST at a time" || echo "$PUBLISHERS POSTs in flight"); body $SIZE bytes; the frame on the wire is the same for both servers); $LATENCY_WARMUP unrecorded then $LATENCY_SAMPLES recorded single messages for latency"
+  [ "$BENCH" = 1 ] && echo "- Work: $CONNECTIONS connections; warm-up $WARMUP messages, then $ROUNDS rounds of $MESSAGES messages back to back ($([ "$PUBLISHERS" = 1 ] && echo "one POST at a time" || echo "$PUBLISHERS POSTs in flight"); body $SIZE bytes; the frame on the wire is the same for both servers); $LATENCY_WARMUP unrecorded then $LATENCY_SAMPLES recorded single messages for latency"
   echo "- Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER"
   echo
   if [ "$BENCH" = 1 ]; then
@@ -438,7 +438,7 @@ REPORT="$RESULTS_DIR/$STAMP.md"
     i="$WORK/herald-idle.txt"
     echo "- herald idle run: RSS $(MB "$(val "$i" rss_before_kb)") before, $(MB "$(val "$i" rss_with_kb)") with $(val "$i" connections) connections; after a full GC (jcmd GC.run) RSS $(MB "$(val "$i" rss_after_gc_kb)"), live heap $(MB "$(val "$i" heap_used_after_gc_kb)") ($(( $(val "$i" heap_used_after_gc_kb) * 1024 / $(val "$i" connections) )) B per connection incl. the idle server's own live heap)"
   fi
-  [ -n "$IDLE_NOTE" ] && echo "- Idle run: $IDLE_NOTE."
+  [ "$IDLE" = 1 ] && [ -n "$IDLE_NOTE" ] && echo "- Idle run: $IDLE_NOTE."
   if [ -n "$IDLE_SERIES" ]; then
     for t in "${TARGET_LIST[@]}"; do
       points=""
