@@ -1,10 +1,10 @@
 package org.herald.hub;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -14,7 +14,8 @@ import org.herald.core.RecipientId;
 
 /** The registry of this process's sessions: by recipient, by topic, by client address. */
 public final class Hub implements Presence {
-    private final Map<RecipientId, Set<Session>> byRecipient = new ConcurrentHashMap<>();
+    /** A recipient's sessions: a small array, replaced on every change (almost every recipient has one to three). */
+    private final Map<RecipientId, Session[]> byRecipient = new ConcurrentHashMap<>();
     private final TopicSubscribers topics = new TopicSubscribers();
     private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
     private final List<BiConsumer<RecipientId, Boolean>> presenceListeners = new CopyOnWriteArrayList<>();
@@ -41,9 +42,7 @@ public final class Hub implements Presence {
     /** Connections per recipient, of this node. */
     public Map<RecipientId, Integer> localCounts() {
         Map<RecipientId, Integer> out = new java.util.HashMap<>();
-        byRecipient.forEach((r, set) -> {
-            if (!set.isEmpty()) out.put(r, set.size());
-        });
+        byRecipient.forEach((r, sessions) -> out.put(r, sessions.length));
         return out;
     }
 
@@ -61,13 +60,14 @@ public final class Hub implements Presence {
         if (!addressOk[0]) return false;
         boolean[] added = {false};
         boolean[] first = {false};
-        byRecipient.compute(s.recipient(), (k, set) -> {
-            if (set == null) set = ConcurrentHashMap.newKeySet();
-            if (set.size() < maxPerRecipient) {
-                first[0] = set.isEmpty();
-                added[0] = set.add(s);
-            }
-            return set;
+        byRecipient.compute(s.recipient(), (k, sessions) -> {
+            if (sessions == null) sessions = new Session[0];
+            if (sessions.length >= maxPerRecipient || Arrays.asList(sessions).contains(s)) return sessions.length == 0 ? null : sessions;
+            first[0] = sessions.length == 0;
+            added[0] = true;
+            Session[] more = Arrays.copyOf(sessions, sessions.length + 1);
+            more[sessions.length] = s;
+            return more;
         });
         if (!added[0]) {
             releaseAddress(s.remoteAddress());
@@ -82,10 +82,16 @@ public final class Hub implements Presence {
     public void unregister(Session s) {
         boolean[] removed = {false};
         boolean[] last = {false};
-        byRecipient.computeIfPresent(s.recipient(), (k, set) -> {
-            removed[0] = set.remove(s);
-            last[0] = removed[0] && set.isEmpty();
-            return set.isEmpty() ? null : set;
+        byRecipient.computeIfPresent(s.recipient(), (k, sessions) -> {
+            int at = Arrays.asList(sessions).indexOf(s);
+            if (at < 0) return sessions;
+            removed[0] = true;
+            last[0] = sessions.length == 1;
+            if (last[0]) return null;
+            Session[] fewer = new Session[sessions.length - 1];
+            System.arraycopy(sessions, 0, fewer, 0, at);
+            System.arraycopy(sessions, at + 1, fewer, at, fewer.length - at);
+            return fewer;
         });
         for (String topic : s.topics()) leave(s, topic);
         if (removed[0]) {
@@ -100,19 +106,19 @@ public final class Hub implements Presence {
     }
 
     public void join(Session s, String topic) {
-        if (s.topics().add(topic)) topics.join(s, topic);
+        if (s.addTopic(topic)) topics.join(s, topic);
     }
 
     public void leave(Session s, String topic) {
-        if (s.topics().remove(topic)) topics.leave(s, topic);
+        if (s.removeTopic(topic)) topics.leave(s, topic);
     }
 
     /** Writes a notification frame to every local session of the recipient; returns how many there were. */
     public int deliverLocal(RecipientId recipient, long seq, String deliveryId, String frame) {
-        Set<Session> sessions = byRecipient.get(recipient);
+        Session[] sessions = byRecipient.get(recipient);
         if (sessions == null) return 0;
         for (Session s : sessions) s.deliver(seq, deliveryId, frame);
-        return sessions.size();
+        return sessions.length;
     }
 
     /**
@@ -141,8 +147,8 @@ public final class Hub implements Presence {
 
     @Override
     public int connections(RecipientId recipient) {
-        Set<Session> sessions = byRecipient.get(recipient);
-        return sessions == null ? 0 : sessions.size();
+        Session[] sessions = byRecipient.get(recipient);
+        return sessions == null ? 0 : sessions.length;
     }
 
     @Override
@@ -160,13 +166,13 @@ public final class Hub implements Presence {
 
     public int size() {
         int n = 0;
-        for (Set<Session> s : byRecipient.values()) n += s.size();
+        for (Session[] s : byRecipient.values()) n += s.length;
         return n;
     }
 
     public Collection<Session> sessions() {
         List<Session> all = new ArrayList<>();
-        byRecipient.values().forEach(all::addAll);
+        byRecipient.values().forEach(sessions -> all.addAll(Arrays.asList(sessions)));
         return all;
     }
 

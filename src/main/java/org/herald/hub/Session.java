@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.herald.core.RecipientId;
 
 /**
@@ -24,7 +23,8 @@ public final class Session {
     private final String id;
     private final RecipientId recipient;
     private final Transport transport;
-    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    /** Replaced on every change: a session joins few topics, and rarely. */
+    private volatile List<String> topics = List.of();
     private final Set<String> allowedTopics;
     private List<Held> held = new ArrayList<>();
     /** The highest sequence number handed to this session (replayed or live). */
@@ -58,8 +58,27 @@ public final class Session {
         return recipient;
     }
 
-    public Set<String> topics() {
+    /** The topics this session has joined, as they are now. */
+    public List<String> topics() {
         return topics;
+    }
+
+    /** False when the session had joined the topic already. */
+    synchronized boolean addTopic(String topic) {
+        if (topics.contains(topic)) return false;
+        List<String> more = new ArrayList<>(topics);
+        more.add(topic);
+        topics = List.copyOf(more);
+        return true;
+    }
+
+    /** False when the session had not joined the topic. */
+    synchronized boolean removeTopic(String topic) {
+        if (!topics.contains(topic)) return false;
+        List<String> fewer = new ArrayList<>(topics);
+        fewer.remove(topic);
+        topics = List.copyOf(fewer);
+        return true;
     }
 
     public boolean mayJoin(String topic) {
