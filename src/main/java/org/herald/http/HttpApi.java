@@ -19,9 +19,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +111,7 @@ public final class HttpApi implements AutoCloseable {
         serverCustomizer.accept(options);
         Map<String, Handler<HttpServerRequest>> byPath = Map.copyOf(upgrades);
         Handler<HttpServerRequest> requests = request -> {
-            Handler<HttpServerRequest> upgrade = byPath.isEmpty() ? null : byPath.get(request.path());
+            Handler<HttpServerRequest> upgrade = byPath.get(request.path());
             if (upgrade != null && request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) upgrade.handle(request);
             else router.handle(request);
         };

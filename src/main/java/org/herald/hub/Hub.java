@@ -132,14 +132,8 @@ public final class Hub implements Presence {
             ByteBuf shared = encoded[0].retainedDuplicate();
             if (loop instanceof EventExecutor netty) {
                 netty.execute(() -> LoopFanOut.current(netty).publish(shared, subscribers.get()));
-            } else { // a transport of its own (ABillS pages): plain writes
-                loop.execute(() -> {
-                    try {
-                        for (Session s : subscribers.get()) s.writeOnLoop(shared.retainedDuplicate());
-                    } finally {
-                        shared.release();
-                    }
-                });
+            } else { // a transport whose thread is not a Netty loop (none joins topics today): no per-loop fan-out
+                loop.execute(() -> LoopFanOut.writeForNextFlush(shared, subscribers.get()));
             }
         });
         if (encoded[0] != null) encoded[0].release();

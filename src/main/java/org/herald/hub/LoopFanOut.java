@@ -42,17 +42,25 @@ final class LoopFanOut {
     void publish(ByteBuf encoded, Session[] subscribers) {
         if (frame != null) writeRestUnflushed();
         if (flusher.isBusy()) {
-            try {
-                for (Session s : subscribers) s.writeOnLoop(encoded.retainedDuplicate());
-            } finally {
-                encoded.release();
-            }
+            writeForNextFlush(encoded, subscribers);
             return;
         }
         frame = encoded;
         sessions = subscribers;
         next = 0;
         chunk(++generation);
+    }
+
+    /**
+     * Writes the event to every session, each flushed at its loop's next coalesced flush; takes over one reference to
+     * the encoded frame. Call on the sessions' loop.
+     */
+    static void writeForNextFlush(ByteBuf encoded, Session[] subscribers) {
+        try {
+            for (Session s : subscribers) s.writeOnLoop(encoded.retainedDuplicate());
+        } finally {
+            encoded.release();
+        }
     }
 
     private void chunk(long of) {

@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The sessions subscribed to each topic, kept per event loop, so that a publish hands each loop its own subscribers
  * without sorting thousands of sessions first. A loop's list is changed and read only on that loop (a join or leave
  * made elsewhere is carried there), so it needs no lock. Topics and loops stay once seen: their number is small (the
- * topics client tokens allow, times the loops).
+ * topics client tokens allow, times the loops), as long as subscribers' transports share their loops' executors (an
+ * executor of its own per connection would leave an entry per connection).
  */
 final class TopicSubscribers {
     private final Map<String, Map<Executor, List<Session>>> byTopic = new ConcurrentHashMap<>();
@@ -38,7 +40,7 @@ final class TopicSubscribers {
      * Calls {@code each} with every loop that has had subscribers of the topic and a task that, run on that loop,
      * gets them as they are then.
      */
-    void forEachLoop(String topic, BiConsumer<Executor, java.util.function.Supplier<Session[]>> each) {
+    void forEachLoop(String topic, BiConsumer<Executor, Supplier<Session[]>> each) {
         Map<Executor, List<Session>> loops = byTopic.get(topic);
         if (loops == null) return;
         for (Map.Entry<Executor, List<Session>> e : loops.entrySet()) {

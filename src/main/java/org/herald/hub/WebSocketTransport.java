@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ final class WebSocketTransport implements Transport {
     }
 
     /** Schedules work on the connection's event loop (timers of the protocol). */
-    io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long millis) {
+    ScheduledFuture<?> schedule(Runnable task, long millis) {
         return channel.eventLoop().schedule(task, millis, TimeUnit.MILLISECONDS);
     }
 

@@ -22,8 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * The opening handshake of {@code /ws} (RFC 6455 §4.2) and the switch of the connection's Netty pipeline from HTTP to
@@ -55,16 +55,11 @@ final class WebSocketUpgrade {
                 15, true, false, 15, 8, maxMessageBytes) : null;
     }
 
-    /** Whether the request asks for a WebSocket at all (else it is plain HTTP for the router). */
-    static boolean isUpgrade(HttpServerRequest request) {
-        return request.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true);
-    }
-
     /** What is wrong with a WebSocket upgrade request, or null when it may be accepted. */
     static Refusal check(HttpServerRequest request) {
         if (request.method() != HttpMethod.GET) return new Refusal(405, "a WebSocket upgrade must be a GET");
         String connection = request.getHeader(HttpHeaders.CONNECTION);
-        if (connection == null || !connection.toLowerCase(java.util.Locale.ROOT).contains("upgrade")) {
+        if (connection == null || !connection.toLowerCase(Locale.ROOT).contains("upgrade")) {
             return new Refusal(400, "the Connection header must include Upgrade");
         }
         if (!"13".equals(request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
@@ -138,8 +133,10 @@ final class WebSocketUpgrade {
 
     private static String format(WebSocketExtensionData data) {
         StringBuilder out = new StringBuilder(data.name());
-        BiConsumer<String, String> param = (k, v) -> out.append("; ").append(k).append(v == null ? "" : "=" + v);
-        for (Map.Entry<String, String> p : data.parameters().entrySet()) param.accept(p.getKey(), p.getValue());
+        for (Map.Entry<String, String> p : data.parameters().entrySet()) {
+            out.append("; ").append(p.getKey());
+            if (p.getValue() != null) out.append('=').append(p.getValue());
+        }
         return out.toString();
     }
 
